@@ -1,0 +1,2 @@
+export { loadMapping, parseMapping, type SourceMapping, type TableMapping } from './mapping.ts';
+export { syncTables, type SyncMode, type SyncOptions, type TableProgress, type TableSyncResult } from './sync.ts';

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { describeConfig, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('uses embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.port).toBe(3000);
+    expect(config.snapshotsKeep).toBe(3);
+    expect(config.dataDir.endsWith('.pulse')).toBe(true);
+  });
+
+  it('names every bad variable in one error', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'eighty', PULSE_SNAPSHOTS_KEEP: '0', DATABASE_URL: 'mysql://x', PULSE_TIMEZONE: 'Mars/Base' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('PORT="eighty": must be a whole number');
+    expect(message).toContain('PULSE_SNAPSHOTS_KEEP="0": must be between 1 and 100');
+    expect(message).toContain('DATABASE_URL=(value hidden): must be a postgres:// or postgresql:// URL');
+    expect(message).toContain('PULSE_TIMEZONE="Mars/Base"');
+  });
+
+  it('never prints a password', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://pulse:s3cr3t@db.example:5432/pulse', SMTP_URL: 'smtp://mailer:hunter2@smtp.example:587' });
+    const printed = JSON.stringify(describeConfig(config));
+    expect(printed).not.toContain('s3cr3t');
+    expect(printed).not.toContain('hunter2');
+    expect(printed).toContain('db.example');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ SMTP_URL: '', DATABASE_URL: '' }).smtpUrl).toBeUndefined();
+  });
+});

@@ -1,0 +1,157 @@
+// Configuration: environment variables (and a `.env` file in the project folder), validated once
+// with zod. Every bad variable is named in one error, so a typo is found in one try.
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { projectRoot } from './paths.ts';
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
+
+// A five-field cron expression: pg-boss schedules have one-minute granularity.
+const cron = z.string().refine((value) => value.trim().split(/\s+/).length === 5, 'must be a 5-field cron expression');
+
+const timeZone = z.string().refine((value) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Shanghai or UTC');
+
+const intInRange = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+const envSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  SOURCE_DATABASE_URL: postgresUrl.optional(),
+  PULSE_SOURCE_MAPPING: z.string().optional(),
+  PULSE_DATA_DIR: z.string().optional(),
+  PULSE_PG_PORT: intInRange(1024, 65535).default(54329),
+  PORT: intInRange(1, 65535).default(3000),
+  SMTP_URL: z
+    .string()
+    .refine((value) => /^smtps?:\/\//.test(value), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  PULSE_REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code').default('CNY'),
+  PULSE_SNAPSHOTS_KEEP: intInRange(1, 100).default(3),
+  PULSE_SYNC_CRON: cron.default('*/15 * * * *'),
+  PULSE_FULL_SYNC_CRON: cron.default('0 2 * * *'),
+  PULSE_TIMEZONE: timeZone.default('UTC'),
+  PULSE_SYNC_OVERLAP_SECONDS: intInRange(0, 86_400).default(300),
+  PULSE_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must look like '600MB' or '2GB'").default('600MB'),
+  PULSE_SEED_CUSTOMERS: intInRange(1, 50_000_000).default(20_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface PulseConfig {
+  /** Pulse's own database (state, queues). Unset: the embedded PostgreSQL under the data folder. */
+  databaseUrl: string | undefined;
+  /** The operational database the extract reads. Defaults to Pulse's own database. */
+  sourceDatabaseUrl: string | undefined;
+  sourceMappingFile: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  port: number;
+  smtpUrl: string | undefined;
+  reportingCurrency: string;
+  snapshotsKeep: number;
+  syncCron: string;
+  fullSyncCron: string;
+  timeZone: string;
+  syncOverlapSeconds: number;
+  duckdbMemoryLimit: string;
+  seedCustomers: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export const defaultMappingFile = path.join(projectRoot, 'ingest', 'mappings', 'demo.json');
+
+/**
+ * Validates the environment. `env` defaults to process.env plus the project's `.env` file
+ * (real environment variables win over the file).
+ */
+export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): PulseConfig {
+  // Empty strings mean "unset": a `.env` line `SMTP_URL=` should not be an invalid URL.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const shown = isSecretName(name) ? '(value hidden)' : JSON.stringify(cleaned[name]);
+      return `  ${name}=${shown}: ${issue.message}`;
+    });
+    throw new ConfigError('invalid_config', `Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    sourceDatabaseUrl: e.SOURCE_DATABASE_URL,
+    sourceMappingFile: e.PULSE_SOURCE_MAPPING ? path.resolve(projectRoot, e.PULSE_SOURCE_MAPPING) : defaultMappingFile,
+    dataDir: path.resolve(projectRoot, e.PULSE_DATA_DIR ?? '.pulse'),
+    embeddedPgPort: e.PULSE_PG_PORT,
+    port: e.PORT,
+    smtpUrl: e.SMTP_URL,
+    reportingCurrency: e.PULSE_REPORTING_CURRENCY,
+    snapshotsKeep: e.PULSE_SNAPSHOTS_KEEP,
+    syncCron: e.PULSE_SYNC_CRON,
+    fullSyncCron: e.PULSE_FULL_SYNC_CRON,
+    timeZone: e.PULSE_TIMEZONE,
+    syncOverlapSeconds: e.PULSE_SYNC_OVERLAP_SECONDS,
+    duckdbMemoryLimit: e.PULSE_DUCKDB_MEMORY_LIMIT,
+    seedCustomers: e.PULSE_SEED_CUSTOMERS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function readEnvironment(): Record<string, string | undefined> {
+  const file = path.join(projectRoot, '.env');
+  const fromFile = fs.existsSync(file) ? dotenv.parse(fs.readFileSync(file)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+function isSecretName(name: string): boolean {
+  return /URL|PASSWORD|SECRET|KEY|TOKEN/i.test(name);
+}
+
+/** Replaces the password in a connection URL, for printing. */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (!url) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL hidden)';
+  }
+}
+
+/** The effective configuration with secrets redacted: what `pulse config` prints. */
+export function describeConfig(config: PulseConfig): Record<string, string | number> {
+  return {
+    DATABASE_URL: redactUrl(config.databaseUrl) ?? `(embedded PostgreSQL in ${path.join(config.dataDir, 'pg')}, port ${config.embeddedPgPort})`,
+    SOURCE_DATABASE_URL: redactUrl(config.sourceDatabaseUrl) ?? '(same as DATABASE_URL)',
+    PULSE_SOURCE_MAPPING: config.sourceMappingFile,
+    PULSE_DATA_DIR: config.dataDir,
+    PULSE_PG_PORT: config.embeddedPgPort,
+    PORT: config.port,
+    SMTP_URL: redactUrl(config.smtpUrl) ?? '(local capture in the data folder)',
+    PULSE_REPORTING_CURRENCY: config.reportingCurrency,
+    PULSE_SNAPSHOTS_KEEP: config.snapshotsKeep,
+    PULSE_SYNC_CRON: config.syncCron,
+    PULSE_FULL_SYNC_CRON: config.fullSyncCron,
+    PULSE_TIMEZONE: config.timeZone,
+    PULSE_SYNC_OVERLAP_SECONDS: config.syncOverlapSeconds,
+    PULSE_DUCKDB_MEMORY_LIMIT: config.duckdbMemoryLimit,
+    PULSE_SEED_CUSTOMERS: config.seedCustomers,
+    LOG_LEVEL: config.logLevel,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './duckdb.ts';
+export * from './staging-tables.ts';
+export * from './work-db.ts';
