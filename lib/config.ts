@@ -49,6 +49,7 @@ const envSchema = z.object({
   PULSE_SYNC_OVERLAP_SECONDS: intInRange(0, 86_400).default(300),
   PULSE_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must look like '600MB' or '2GB'").default('600MB'),
   PULSE_SEED_CUSTOMERS: intInRange(1, 50_000_000).default(20_000),
+  PULSE_JOB_HEARTBEAT_SECONDS: intInRange(10, 3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -70,6 +71,8 @@ export interface PulseConfig {
   syncOverlapSeconds: number;
   duckdbMemoryLimit: string;
   seedCustomers: number;
+  /** A job whose worker stops sending heartbeats for this long is retried elsewhere. */
+  jobHeartbeatSeconds: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -108,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     syncOverlapSeconds: e.PULSE_SYNC_OVERLAP_SECONDS,
     duckdbMemoryLimit: e.PULSE_DUCKDB_MEMORY_LIMIT,
     seedCustomers: e.PULSE_SEED_CUSTOMERS,
+    jobHeartbeatSeconds: e.PULSE_JOB_HEARTBEAT_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -152,6 +156,7 @@ export function describeConfig(config: PulseConfig): Record<string, string | num
     PULSE_SYNC_OVERLAP_SECONDS: config.syncOverlapSeconds,
     PULSE_DUCKDB_MEMORY_LIMIT: config.duckdbMemoryLimit,
     PULSE_SEED_CUSTOMERS: config.seedCustomers,
+    PULSE_JOB_HEARTBEAT_SECONDS: config.jobHeartbeatSeconds,
     LOG_LEVEL: config.logLevel,
   };
 }

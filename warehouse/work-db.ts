@@ -1,6 +1,8 @@
 // The writer's side of the warehouse: staged tables and sync bookkeeping in work.duckdb.
 // Every change to a staged table and its watermark commits in one DuckDB transaction, so a sync
 // killed at any point leaves each table either before or after its step, never in between.
+import fs from 'node:fs';
+import path from 'node:path';
 import { DuckDb, quoteIdent } from './duckdb.ts';
 import { migrateWorkDb } from './migrate.ts';
 import { stagedColumns, stagingTables, type StagingTableSpec } from './staging-tables.ts';
@@ -11,6 +13,7 @@ export interface WorkDbOptions {
 }
 
 export async function openWorkDb(file: string, options: WorkDbOptions = {}): Promise<DuckDb> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = await DuckDb.open(file, { memoryLimit: options.memoryLimit, threads: options.threads });
   try {
     await migrateWorkDb(db);

@@ -1,0 +1,46 @@
+// `npm run demo`: everything on embedded defaults in one process tree. Ctrl-C stops the web server,
+// the worker and (if this process started it) the embedded PostgreSQL, cleanly, in that order.
+import path from 'node:path';
+import { redactUrl } from '../lib/config.ts';
+import { isSourceEmpty } from '../ingest/index.ts';
+import { startWorker } from '../jobs/index.ts';
+import { getPublishedSnapshot } from '../warehouse/index.ts';
+import { startStatusServer } from '../dashboard/status-server.ts';
+import { withContext } from './context.ts';
+import { seedWithProgress } from './seed.ts';
+import { applyMigrations, syncInForeground, waitForStopSignal } from './shared.ts';
+
+export async function runDemo(): Promise<void> {
+  const started = Date.now();
+  console.log('Pulse demo: starting PostgreSQL…');
+  await withContext(async (ctx) => {
+    const stopped = waitForStopSignal();
+    await applyMigrations(ctx);
+    if (!ctx.config.sourceDatabaseUrl && (await isSourceEmpty(ctx.dbs.sourceUrl))) {
+      console.log(`Filling the demo database with ${ctx.config.seedCustomers.toLocaleString('en')} customers (PULSE_SEED_CUSTOMERS)…`);
+      await seedWithProgress(ctx, ctx.config.seedCustomers, 42);
+    }
+    const first = getPublishedSnapshot(ctx.config.dataDir) === undefined;
+    console.log(first ? 'Running the first full pipeline…' : 'Running an incremental pipeline on the existing warehouse…');
+    const run = await syncInForeground(ctx, first ? 'full' : 'incremental', 'demo');
+    const boss = await startWorker(ctx.dbs.url, ctx.pipeline);
+    const server = await startStatusServer(ctx.dbs.pool, ctx.config.dataDir, ctx.config.port);
+    const database = ctx.config.databaseUrl
+      ? redactUrl(ctx.config.databaseUrl)
+      : `embedded PostgreSQL on 127.0.0.1:${ctx.config.embeddedPgPort}, data in ${path.relative(process.cwd(), path.join(ctx.config.dataDir, 'pg')) || '.'}`;
+    console.log(`
+Pulse is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s):
+  Web:        http://localhost:${ctx.config.port}
+  Database:   ${database}
+  Warehouse:  ${path.join(ctx.config.dataDir, 'warehouse')} (published ${run.snapshot.file})
+  Worker:     incremental sync "${ctx.config.syncCron}", full sync "${ctx.config.fullSyncCron}" (${ctx.config.timeZone})
+  Other terminal: npx pulse status | npx pulse sync | npx pulse --help
+Press Ctrl-C to stop everything.`);
+    const signal = await stopped;
+    console.log(`\n${signal}: stopping the web server, the worker and PostgreSQL…`);
+    await new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await boss.stop({ graceful: true, timeout: 20_000 });
+  });
+  console.log('Stopped.');
+}

@@ -1,0 +1,122 @@
+// The `pulse` command. Every subcommand uses the same database: DATABASE_URL when set, else the
+// embedded PostgreSQL under the data folder (shared with a running `npm run demo`).
+import { Command } from 'commander';
+import { describeConfig, loadConfig } from '../lib/config.ts';
+import { PulseError, errorMessage } from '../lib/errors.ts';
+import { positiveInt } from './positive-int.ts';
+
+// Command modules load on use: `pulse --help` and `pulse config` start without DuckDB or pg-boss.
+const shared = () => import('./shared.ts');
+const withContext: typeof import('./context.ts').withContext = async (fn) => (await import('./context.ts')).withContext(fn);
+
+const program = new Command();
+program.name('pulse').description('Pulse customer analytics: PostgreSQL → DuckDB warehouse → models, dashboard, reports').showHelpAfterError();
+
+program
+  .command('migrate')
+  .description("apply database migrations (Pulse's own schema, and the demo operational schema when it is the source)")
+  .action(() =>
+    withContext(async (ctx) => {
+      const applied = await (await shared()).applyMigrations(ctx);
+      console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+    }),
+  );
+
+program
+  .command('seed')
+  .description('fill the demo operational tables with believable, deterministic data (loaded with COPY)')
+  .option('--customers <n>', 'number of customers', positiveInt)
+  .option('--seed <s>', 'random seed: the same seed gives the same data', positiveInt, 42)
+  .action((options: { customers?: number; seed: number }) => withContext(async (ctx) => (await import('./seed.ts')).seedCommand(ctx, options)));
+
+program
+  .command('sync')
+  .description('run one pipeline (sync → transform → publish) in the foreground with progress')
+  .option('--full', 'copy every table in full instead of only what changed')
+  .option('--json', 'print the per-table result as JSON')
+  .action((options: { full?: boolean; json?: boolean }) =>
+    withContext(async (ctx) => {
+      const { applyMigrations, syncInForeground } = await shared();
+      await applyMigrations(ctx);
+      const result = await syncInForeground(ctx, options.full ? 'full' : 'incremental', 'cli');
+      if (options.json) {
+        console.log(JSON.stringify(result, null, 2));
+        return;
+      }
+      for (const t of result.tables) {
+        console.log(
+          `${t.table.padEnd(18)} ${t.mode.padEnd(11)} copied ${String(t.rowsCopied).padStart(9)}  deleted ${String(t.rowsDeleted).padStart(6)}  source ${String(t.sourceCount).padStart(9)}  warehouse ${String(t.warehouseCount).padStart(9)}  ${t.checksumMatch ? 'checksum ok' : 'CHECKSUM MISMATCH'}  ${t.seconds.toFixed(2)} s`,
+        );
+      }
+      console.log(`Run #${result.runId} published ${result.snapshot.file}`);
+    }),
+  );
+
+program
+  .command('worker')
+  .description('run the job worker: scheduled syncs, the sync → transform → publish chain, retries')
+  .action(() =>
+    withContext(async (ctx) => {
+      const { applyMigrations, waitForStopSignal } = await shared();
+      const stopped = waitForStopSignal();
+      await applyMigrations(ctx);
+      const { startWorker } = await import('../jobs/index.ts');
+      const boss = await startWorker(ctx.dbs.url, ctx.pipeline);
+      console.log(`Worker running (incremental sync "${ctx.config.syncCron}", full sync "${ctx.config.fullSyncCron}", ${ctx.config.timeZone}). Ctrl-C stops it.`);
+      await stopped;
+      await boss.stop({ graceful: true, timeout: 30_000 });
+    }),
+  );
+
+program
+  .command('status')
+  .description('show recent pipeline runs, per-table counts and checksum matches, and the published snapshot')
+  .option('--json', 'machine-readable output')
+  .option('--runs <n>', 'how many runs to show', positiveInt, 5)
+  .action((options: { json?: boolean; runs: number }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      const { getStatus } = await import('../lib/status.ts');
+      const { formatStatus } = await import('./format-status.ts');
+      const status = await getStatus(ctx.dbs.pool, ctx.config.dataDir, options.runs);
+      console.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+    }),
+  );
+
+program
+  .command('config')
+  .description('print the effective configuration (secrets redacted)')
+  .option('--json', 'machine-readable output')
+  .action((options: { json?: boolean }) => {
+    const described = describeConfig(loadConfig());
+    if (options.json) console.log(JSON.stringify(described, null, 2));
+    else for (const [key, value] of Object.entries(described)) console.log(`${key.padEnd(28)} ${value}`);
+  });
+
+program
+  .command('serve')
+  .description('serve the web pages on PORT (default 3000)')
+  .action(() =>
+    withContext(async (ctx) => {
+      const { applyMigrations, waitForStopSignal } = await shared();
+      const stopped = waitForStopSignal();
+      await applyMigrations(ctx);
+      const { startStatusServer } = await import('../dashboard/status-server.ts');
+      const server = await startStatusServer(ctx.dbs.pool, ctx.config.dataDir, ctx.config.port);
+      console.log(`Serving http://localhost:${ctx.config.port} (Ctrl-C stops it)`);
+      await stopped;
+      await new Promise((resolve) => server.close(resolve));
+    }),
+  );
+
+program
+  .command('demo')
+  .description('start everything on embedded defaults: PostgreSQL, demo data, one pipeline run, the worker and the web server')
+  .action(async () => (await import('./demo.ts')).runDemo());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // Expected failures (bad config, bad mapping, busy pipeline) print one clear line, not a stack.
+  console.error(error instanceof PulseError ? `pulse: ${error.message}` : `pulse: ${errorMessage(error)}`);
+  if (!(error instanceof PulseError) && process.env.LOG_LEVEL === 'debug') console.error(error);
+  process.exitCode = 1;
+});

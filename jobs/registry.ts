@@ -1,0 +1,67 @@
+// One registry creates the queues and schedules and starts the workers (CONVENTIONS 7).
+// pg-boss lives in its own schema (`pgboss`) in Pulse's database.
+import { PgBoss } from 'pg-boss';
+import type { ZodType } from 'zod';
+import { JobError, errorMessage } from '../lib/errors.ts';
+import type { PipelineContext } from './pipeline.ts';
+import { PUBLISH_QUEUE, handlePublish, publishPayload } from './publish.job.ts';
+import { DEAD_LETTER_QUEUE, stageQueueOptions } from './queues.ts';
+import { SYNC_QUEUE, handleSync, syncPayload, syncSchedules, type SyncPayload } from './sync.job.ts';
+import { TRANSFORM_QUEUE, handleTransform, transformPayload } from './transform.job.ts';
+
+export function createBoss(url: string, ctx: Pick<PipelineContext, 'log' | 'config'>, options: { schedule?: boolean } = {}): PgBoss {
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: 'pgboss',
+    schedule: options.schedule ?? false,
+    max: 4,
+    // Supervision is what notices a missed heartbeat (a worker that died mid-job); checking at the
+    // heartbeat interval retries such a job within about two intervals instead of a minute or more.
+    superviseIntervalSeconds: Math.min(60, ctx.config.jobHeartbeatSeconds),
+  });
+  // pg-boss reports background errors (lost connection, maintenance) here; without a listener they crash the process.
+  boss.on('error', (error: unknown) => ctx.log.error({ err: errorMessage(error) }, 'job queue error'));
+  return boss;
+}
+
+export async function createQueues(boss: PgBoss, heartbeatSeconds: number): Promise<void> {
+  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  if (!existing.has(DEAD_LETTER_QUEUE)) await boss.createQueue(DEAD_LETTER_QUEUE);
+  for (const name of [SYNC_QUEUE, TRANSFORM_QUEUE, PUBLISH_QUEUE]) {
+    // Sync is "stately": at most one queued and one running per mode, so a slow run never piles up
+    // cron-triggered copies behind it.
+    const options = { ...stageQueueOptions(heartbeatSeconds), ...(name === SYNC_QUEUE ? { policy: 'stately' as const } : {}) };
+    if (existing.has(name)) {
+      const { policy: _policy, deadLetter, ...changeable } = options as typeof options & { policy?: string };
+      await boss.updateQueue(name, { ...changeable, deadLetter });
+    } else {
+      await boss.createQueue(name, options);
+    }
+  }
+}
+
+function parsePayload<T>(schema: ZodType<T>, data: unknown, queue: string): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new JobError('bad_payload', `Invalid ${queue} job payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** Starts pg-boss with schedules and workers for every pipeline stage: what `pulse worker` runs. */
+export async function startWorker(url: string, ctx: PipelineContext): Promise<PgBoss> {
+  const boss = createBoss(url, ctx, { schedule: true });
+  await boss.start();
+  await createQueues(boss, ctx.config.jobHeartbeatSeconds);
+  for (const schedule of syncSchedules(ctx.config)) {
+    await boss.schedule(SYNC_QUEUE, schedule.cron, schedule.data, { tz: ctx.config.timeZone, key: schedule.key, singletonKey: schedule.data.mode });
+  }
+  const work = { batchSize: 1, pollingIntervalSeconds: 2 };
+  await boss.work(SYNC_QUEUE, work, async ([job]) => handleSync(ctx, boss, parsePayload(syncPayload, job!.data, SYNC_QUEUE), job!.id));
+  await boss.work(TRANSFORM_QUEUE, work, async ([job]) => handleTransform(ctx, boss, parsePayload(transformPayload, job!.data, TRANSFORM_QUEUE)));
+  await boss.work(PUBLISH_QUEUE, work, async ([job]) => handlePublish(ctx, parsePayload(publishPayload, job!.data, PUBLISH_QUEUE)));
+  return boss;
+}
+
+/** Queues one pipeline run (e.g. the dashboard's retry button, or `pulse sync --queue`). */
+export async function requestSync(boss: PgBoss, payload: SyncPayload): Promise<string | null> {
+  return boss.send(SYNC_QUEUE, payload, { singletonKey: payload.mode });
+}

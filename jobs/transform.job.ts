@@ -1,0 +1,25 @@
+// Stage 2: build a new snapshot file from the staged tables, then hand over to publish.
+// Models plug in here later: they run on the built snapshot before it is published.
+import { z } from 'zod';
+import type { PgBoss } from 'pg-boss';
+import { recordFailure, runTransformStage, withPipelineLock, type PipelineContext } from './pipeline.ts';
+import { PUBLISH_QUEUE } from './publish.job.ts';
+
+export const TRANSFORM_QUEUE = 'pulse.transform';
+
+export const transformPayload = z.object({ runId: z.number().int().positive() });
+export type TransformPayload = z.infer<typeof transformPayload>;
+
+export async function handleTransform(ctx: PipelineContext, boss: PgBoss, payload: TransformPayload): Promise<{ snapshot: string }> {
+  return withPipelineLock(ctx.pool, async () => {
+    let snapshot: string;
+    try {
+      snapshot = await runTransformStage(ctx, payload.runId);
+    } catch (error) {
+      await recordFailure(ctx, payload.runId, error);
+      throw error;
+    }
+    await boss.send(PUBLISH_QUEUE, { runId: payload.runId });
+    return { snapshot };
+  });
+}

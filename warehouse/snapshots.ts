@@ -1,0 +1,135 @@
+// Published snapshots: the only place that knows where and in what format the readable warehouse lives
+// (DESIGN.md scale path). The pipeline builds a new DuckDB file beside the others, then swaps a small
+// pointer file (current.json) with an atomic rename. Readers follow the pointer and open the file
+// read-only, so they see the previous snapshot or the next one, never a half-written one.
+import fs from 'node:fs';
+import path from 'node:path';
+import { WarehouseError } from '../lib/errors.ts';
+import { DuckDb, quoteLiteral } from './duckdb.ts';
+import { buildSnapshotTables } from './transform.ts';
+
+export interface SnapshotInfo {
+  file: string;
+  runId: number;
+  publishedAt: string;
+}
+
+export function warehouseDir(dataDir: string): string {
+  return path.join(dataDir, 'warehouse');
+}
+
+export function workDbPath(dataDir: string): string {
+  return path.join(warehouseDir(dataDir), 'work.duckdb');
+}
+
+function snapshotsDir(dataDir: string): string {
+  return path.join(warehouseDir(dataDir), 'snapshots');
+}
+
+function pointerPath(dataDir: string): string {
+  return path.join(warehouseDir(dataDir), 'current.json');
+}
+
+/**
+ * Writes a complete snapshot file from the work database's staged tables. The file is built under a
+ * `.partial` name and renamed only once DuckDB has checkpointed and closed it.
+ */
+export async function buildSnapshot(workDb: DuckDb, dataDir: string, runId: number, context: { reportingCurrency: string }): Promise<string> {
+  const dir = snapshotsDir(dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  // Leftovers of a killed build are never published; only one pipeline runs at a time.
+  for (const name of fs.readdirSync(dir)) if (name.endsWith('.partial')) fs.rmSync(path.join(dir, name), { force: true });
+  const name = `snapshot-${String(runId).padStart(8, '0')}-${Date.now()}.duckdb`;
+  const partial = path.join(dir, `${name}.partial`);
+  await workDb.run(`ATTACH ${quoteLiteral(partial)} AS snap`);
+  try {
+    await buildSnapshotTables(workDb, 'snap', { runId, reportingCurrency: context.reportingCurrency });
+  } finally {
+    await workDb.run('DETACH snap').catch(() => undefined);
+  }
+  const finalPath = path.join(dir, name);
+  fsyncFile(partial);
+  fs.renameSync(partial, finalPath);
+  fsyncFile(dir);
+  return finalPath;
+}
+
+export function publishSnapshot(dataDir: string, file: string, runId: number): SnapshotInfo {
+  const info: SnapshotInfo = { file: path.basename(file), runId, publishedAt: new Date().toISOString() };
+  const pointer = pointerPath(dataDir);
+  const temp = `${pointer}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${JSON.stringify(info, null, 2)}\n`);
+  fsyncFile(temp);
+  fs.renameSync(temp, pointer);
+  fsyncFile(path.dirname(pointer));
+  return info;
+}
+
+export function getPublishedSnapshot(dataDir: string): SnapshotInfo | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(pointerPath(dataDir), 'utf8')) as SnapshotInfo;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new WarehouseError('pointer_unreadable', `Cannot read ${pointerPath(dataDir)}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Opens the newest published snapshot read-only. Throws `no_snapshot` before the first publish. */
+export async function openPublishedSnapshot(dataDir: string): Promise<{ db: DuckDb; info: SnapshotInfo }> {
+  // A snapshot can be pruned between reading the pointer and opening the file; the pointer has moved
+  // on by then, so reading it again finds the newer one.
+  for (let attempt = 0; ; attempt++) {
+    const info = getPublishedSnapshot(dataDir);
+    if (!info) throw new WarehouseError('no_snapshot', 'No warehouse snapshot has been published yet: run `pulse sync` (or wait for the worker).');
+    const file = path.join(snapshotsDir(dataDir), info.file);
+    try {
+      return { db: await DuckDb.open(file, { readOnly: true }), info };
+    } catch (error) {
+      if (attempt >= 3 || fs.existsSync(file)) throw error;
+    }
+  }
+}
+
+export async function withPublishedSnapshot<T>(dataDir: string, fn: (db: DuckDb, info: SnapshotInfo) => Promise<T>): Promise<T> {
+  const { db, info } = await openPublishedSnapshot(dataDir);
+  try {
+    return await fn(db, info);
+  } finally {
+    db.close();
+  }
+}
+
+/** Deletes all but the newest `keep` snapshot files; never the published one. */
+export function pruneSnapshots(dataDir: string, keep: number): string[] {
+  const dir = snapshotsDir(dataDir);
+  if (!fs.existsSync(dir)) return [];
+  const current = getPublishedSnapshot(dataDir)?.file;
+  const files = fs
+    .readdirSync(dir)
+    .filter((name) => /^snapshot-\d+-\d+\.duckdb$/.test(name))
+    .sort()
+    .reverse();
+  const removed: string[] = [];
+  for (const name of files.slice(Math.max(1, keep))) {
+    if (name === current) continue;
+    // Readers that already opened it keep reading: on POSIX the data lives until they close it.
+    fs.rmSync(path.join(dir, name), { force: true });
+    fs.rmSync(path.join(dir, `${name}.wal`), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+export function listSnapshotFiles(dataDir: string): string[] {
+  const dir = snapshotsDir(dataDir);
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.duckdb')).map((name) => path.join(dir, name)) : [];
+}
+
+function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
