@@ -1,0 +1,68 @@
+// Roles and the ONE permission table (DESIGN.md: authorisation from one table). Pure data and
+// functions, no I/O: the dashboard's server checks, the CLI (`pulse user add --role`) and the tests
+// all read this table, and client components may import it to hide buttons (hiding is cosmetic;
+// the server check is what protects).
+
+export const roles = ['admin', 'manager', 'marketer', 'executive', 'analyst'] as const;
+export type Role = (typeof roles)[number];
+
+export const permissions = [
+  'page:overview',
+  'page:segments',
+  'page:churn',
+  'page:customers',
+  'page:retention',
+  'page:pipeline',
+  'page:admin',
+  /** Download customer lists (CSV/XLSX). */
+  'data:export',
+  /** See e-mail addresses and phone numbers unmasked. */
+  'pii:unmasked',
+  /** Queue or retry pipeline runs. */
+  'jobs:run',
+  /** Create, change and disable users. */
+  'users:manage',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const all: readonly Role[] = roles;
+
+/** Who may do what. A permission missing a role here is denied to that role. */
+export const permissionTable: Record<Permission, readonly Role[]> = {
+  'page:overview': all,
+  'page:segments': all,
+  'page:churn': all,
+  'page:customers': ['admin', 'manager', 'marketer', 'analyst', 'executive'],
+  'page:retention': all,
+  'page:pipeline': ['admin', 'manager', 'analyst'],
+  'page:admin': ['admin'],
+  'data:export': ['admin', 'manager', 'marketer', 'analyst'],
+  'pii:unmasked': ['admin', 'manager'],
+  'jobs:run': ['admin'],
+  'users:manage': ['admin'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return permissionTable[permission].includes(role);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (roles as readonly string[]).includes(value);
+}
+
+/** `ann.lee@example.com` → `a•••@example.com`. Keeps the domain, which tells a marketer the provider. */
+export function maskEmail(email: string | null | undefined): string | null {
+  if (!email) return email ?? null;
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '•••';
+  return `${email.slice(0, 1)}•••${email.slice(at)}`;
+}
+
+/** `+86 138 0013 8000` → `+86 •••• 8000`: the country code and last four digits only. */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (!phone) return phone ?? null;
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length <= 4) return '••••';
+  const country = phone.trim().startsWith('+') ? (phone.trim().match(/^\+\d{1,3}/)?.[0] ?? '') : '';
+  return `${country ? `${country} ` : ''}•••• ${digits.slice(-4)}`;
+}
