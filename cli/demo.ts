@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { redactUrl } from '../lib/config.ts';
 import { isSourceEmpty } from '../ingest/index.ts';
-import { startWorker } from '../jobs/index.ts';
+import { startWorker, stopBoss } from '../jobs/index.ts';
 import { getPublishedSnapshot } from '../warehouse/index.ts';
 import { startStatusServer } from '../dashboard/status-server.ts';
 import { withContext } from './context.ts';
@@ -40,7 +40,7 @@ Press Ctrl-C to stop everything.`);
     console.log(`\n${signal}: stopping the web server, the worker and PostgreSQL…`);
     await new Promise((resolve) => server.close(resolve));
     server.closeAllConnections();
-    await boss.stop({ graceful: true, timeout: 20_000 });
+    await stopBoss(boss);
   });
   console.log('Stopped.');
 }

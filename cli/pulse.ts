@@ -60,11 +60,11 @@ program
       const { applyMigrations, waitForStopSignal } = await shared();
       const stopped = waitForStopSignal();
       await applyMigrations(ctx);
-      const { startWorker } = await import('../jobs/index.ts');
+      const { startWorker, stopBoss } = await import('../jobs/index.ts');
       const boss = await startWorker(ctx.dbs.url, ctx.pipeline);
       console.log(`Worker running (incremental sync "${ctx.config.syncCron}", full sync "${ctx.config.fullSyncCron}", ${ctx.config.timeZone}). Ctrl-C stops it.`);
       await stopped;
-      await boss.stop({ graceful: true, timeout: 30_000 });
+      await stopBoss(boss, 30_000);
     }),
   );
 

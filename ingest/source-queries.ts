@@ -72,6 +72,19 @@ export function selectCountAndChecksum(m: TableMapping): string {
     coalesce(${version}, 0)::text AS version_sum, coalesce(max(${quotePgIdent(m.key)}::bigint), 0)::bigint AS max_key FROM ${m.fromSql}`;
 }
 
+/** Rows in the table (an incremental sync compares this instead of a full checksum). */
+export function countAllRows(m: TableMapping): string {
+  return `SELECT count(*)::bigint AS row_count, coalesce(max(${quotePgIdent(m.key)}::bigint), 0)::bigint AS max_key FROM ${m.fromSql}`;
+}
+
+/** Checksum of the rows changed since `since` only: what an incremental sync copied. */
+export function selectWindowChecksum(m: TableMapping, since: Date): string {
+  const change = quotePgIdent(m.changeColumn!);
+  return `SELECT coalesce(sum(${quotePgIdent(m.key)}::bigint), 0)::text AS key_sum,
+    coalesce(sum((extract(epoch FROM ${change}::timestamptz) * 1000000)::bigint), 0)::text AS version_sum
+    FROM ${m.fromSql} WHERE ${change} >= ${timestampLiteral(since)}`;
+}
+
 /** The same figures per key range, to find where a mismatch (e.g. a hard delete) is. */
 export function selectBucketChecksums(m: TableMapping, bucketSize: number): string {
   const version = m.changeColumn ? `sum((extract(epoch FROM ${quotePgIdent(m.changeColumn)}::timestamptz) * 1000000)::bigint)` : '0';

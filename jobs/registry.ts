@@ -20,8 +20,20 @@ export function createBoss(url: string, ctx: Pick<PipelineContext, 'log' | 'conf
     superviseIntervalSeconds: Math.min(60, ctx.config.jobHeartbeatSeconds),
   });
   // pg-boss reports background errors (lost connection, maintenance) here; without a listener they crash the process.
-  boss.on('error', (error: unknown) => ctx.log.error({ err: errorMessage(error) }, 'job queue error'));
+  boss.on('error', (error: unknown) => {
+    if (!stopping.has(boss)) ctx.log.error({ err: errorMessage(error) }, 'job queue error');
+  });
   return boss;
+}
+
+const stopping = new WeakSet<PgBoss>();
+
+/** Stops workers (letting a running job finish, up to `timeoutMs`) and waits until pg-boss has fully stopped. */
+export async function stopBoss(boss: PgBoss, timeoutMs = 20_000): Promise<void> {
+  stopping.add(boss);
+  const stopped = new Promise<void>((resolve) => boss.once('stopped', () => resolve()));
+  await boss.stop({ graceful: true, timeout: timeoutMs });
+  await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, timeoutMs + 5000))]);
 }
 
 export async function createQueues(boss: PgBoss, heartbeatSeconds: number): Promise<void> {

@@ -103,11 +103,17 @@ export interface TableChecksum {
   versionSum: string;
 }
 
-/** The same figures as the source's selectCountAndChecksum, computed on the staged copy. */
-export async function stagedChecksum(db: DuckDb, tableName: string): Promise<TableChecksum> {
+/**
+ * The same figures as the source's checksum queries, computed on the staged copy: the row count of the
+ * whole table, and key/version sums over all rows or, with `since`, over rows changed since then.
+ */
+export async function stagedChecksum(db: DuckDb, tableName: string, since?: string): Promise<TableChecksum> {
   const row = await db.one<{ row_count: number; key_sum: string | number; version_sum: string | number }>(
-    `SELECT count(*) AS row_count, coalesce(sum(id), 0)::HUGEINT::VARCHAR AS key_sum,
-       coalesce(sum(epoch_us(updated_at)), 0)::HUGEINT::VARCHAR AS version_sum FROM staging.${quoteIdent(tableName)}`,
+    `SELECT count(*) AS row_count,
+       coalesce(sum(id) FILTER (WHERE ?::TIMESTAMPTZ IS NULL OR updated_at >= ?::TIMESTAMPTZ), 0)::HUGEINT::VARCHAR AS key_sum,
+       coalesce(sum(epoch_us(updated_at)) FILTER (WHERE ?::TIMESTAMPTZ IS NULL OR updated_at >= ?::TIMESTAMPTZ), 0)::HUGEINT::VARCHAR AS version_sum
+     FROM staging.${quoteIdent(tableName)}`,
+    [since ?? null, since ?? null, since ?? null, since ?? null],
   );
   return { rowCount: Number(row.row_count), keySum: String(row.key_sum), versionSum: String(row.version_sum) };
 }
