@@ -5,7 +5,8 @@ import { redactUrl } from '../lib/config.ts';
 import { isSourceEmpty } from '../ingest/index.ts';
 import { startWorker, stopBoss } from '../jobs/index.ts';
 import { getPublishedSnapshot } from '../warehouse/index.ts';
-import { startStatusServer } from '../dashboard/status-server.ts';
+import { ensureDemoUsers } from '../lib/auth.ts';
+import { startDashboard } from '../dashboard/server.ts';
 import { withContext } from './context.ts';
 import { seedWithProgress } from './seed.ts';
 import { applyMigrations, syncInForeground, waitForStopSignal } from './shared.ts';
@@ -24,13 +25,21 @@ export async function runDemo(): Promise<void> {
     console.log(first ? 'Running the first full pipeline…' : 'Running an incremental pipeline on the existing warehouse…');
     const run = await syncInForeground(ctx, first ? 'full' : 'incremental', 'demo');
     const boss = await startWorker(ctx.dbs.url, ctx.pipeline);
-    const server = await startStatusServer(ctx.dbs.pool, ctx.config.dataDir, ctx.config.port);
+    const users = await ensureDemoUsers(ctx.dbs.pool, ctx.config.dataDir);
+    const dashboard = await startDashboard({
+      port: ctx.config.port,
+      env: { DATABASE_URL: ctx.dbs.url, PULSE_DATA_DIR: ctx.config.dataDir },
+      log: (line) => console.log(line),
+      output: (chunk) => ctx.log.debug({ dashboard: chunk.trim() }),
+    });
     const database = ctx.config.databaseUrl
       ? redactUrl(ctx.config.databaseUrl)
       : `embedded PostgreSQL on 127.0.0.1:${ctx.config.embeddedPgPort}, data in ${path.relative(process.cwd(), path.join(ctx.config.dataDir, 'pg')) || '.'}`;
     console.log(`
 Pulse is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s):
   Web:        http://localhost:${ctx.config.port}
+  Sign in as: ${users.map((u) => u.email).join(', ')}
+              password ${users[0]?.password} (kept in ${path.join(ctx.config.dataDir, 'demo-password')})
   Database:   ${database}
   Warehouse:  ${path.join(ctx.config.dataDir, 'warehouse')} (published ${run.snapshot.file})
   Worker:     incremental sync "${ctx.config.syncCron}", full sync "${ctx.config.fullSyncCron}" (${ctx.config.timeZone})
@@ -38,8 +47,7 @@ Pulse is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s):
 Press Ctrl-C to stop everything.`);
     const signal = await stopped;
     console.log(`\n${signal}: stopping the web server, the worker and PostgreSQL…`);
-    await new Promise((resolve) => server.close(resolve));
-    server.closeAllConnections();
+    await dashboard.stop();
     await stopBoss(boss);
   });
   console.log('Stopped.');

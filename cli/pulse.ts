@@ -101,11 +101,34 @@ program
       const { applyMigrations, waitForStopSignal } = await shared();
       const stopped = waitForStopSignal();
       await applyMigrations(ctx);
-      const { startStatusServer } = await import('../dashboard/status-server.ts');
-      const server = await startStatusServer(ctx.dbs.pool, ctx.config.dataDir, ctx.config.port);
-      console.log(`Serving http://localhost:${ctx.config.port} (Ctrl-C stops it)`);
+      const { startDashboard } = await import('../dashboard/server.ts');
+      const dashboard = await startDashboard({
+        port: ctx.config.port,
+        env: { DATABASE_URL: ctx.dbs.url, PULSE_DATA_DIR: ctx.config.dataDir },
+        log: (line) => console.log(line),
+      });
+      console.log(`Serving ${dashboard.url} (Ctrl-C stops it)`);
       await stopped;
-      await new Promise((resolve) => server.close(resolve));
+      await dashboard.stop();
+    }),
+  );
+
+const user = program.command('user').description('manage dashboard users');
+user
+  .command('add')
+  .description('create a user; the password is read from PULSE_NEW_PASSWORD or asked for on the terminal')
+  .requiredOption('--email <email>', 'sign-in e-mail')
+  .requiredOption('--role <role>', 'admin, manager, marketer, executive or analyst')
+  .option('--name <name>', 'display name')
+  .option('--language <language>', 'zh-CN or en', 'zh-CN')
+  .action((options: { email: string; role: string; name?: string; language: string }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      const { readNewPassword } = await import('./read-password.ts');
+      const { createUser } = await import('../lib/auth.ts');
+      const password = await readNewPassword();
+      const created = await createUser(ctx.dbs.pool, { email: options.email, password, role: options.role, name: options.name, language: options.language } as Parameters<typeof createUser>[1]);
+      console.log(`Created ${created.email} (${created.role}).`);
     }),
   );
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { recordFailure, runPublishStage, withPipelineLock, type PipelineContext } from './pipeline.ts';
 
-export const PUBLISH_QUEUE = 'pulse.publish';
+export { PUBLISH_QUEUE } from '../lib/queue-names.ts';
 
 export const publishPayload = z.object({ runId: z.number().int().positive() });
 export type PublishPayload = z.infer<typeof publishPayload>;

@@ -3,7 +3,9 @@
 // worker died be retried without waiting for its expiry.
 import type { Queue } from 'pg-boss';
 
-export const DEAD_LETTER_QUEUE = 'pulse.dead-letter';
+import { DEAD_LETTER_QUEUE } from '../lib/queue-names.ts';
+
+export { DEAD_LETTER_QUEUE };
 
 export function stageQueueOptions(heartbeatSeconds: number): Omit<Queue, 'name'> {
   return {

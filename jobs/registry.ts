@@ -42,13 +42,10 @@ export async function createQueues(boss: PgBoss, heartbeatSeconds: number): Prom
   for (const name of [SYNC_QUEUE, TRANSFORM_QUEUE, PUBLISH_QUEUE]) {
     // Sync is "stately": at most one queued and one running per mode, so a slow run never piles up
     // cron-triggered copies behind it.
-    const options = { ...stageQueueOptions(heartbeatSeconds), ...(name === SYNC_QUEUE ? { policy: 'stately' as const } : {}) };
-    if (existing.has(name)) {
-      const { policy: _policy, deadLetter, ...changeable } = options as typeof options & { policy?: string };
-      await boss.updateQueue(name, { ...changeable, deadLetter });
-    } else {
-      await boss.createQueue(name, options);
-    }
+    const options = stageQueueOptions(heartbeatSeconds);
+    // A queue's policy is fixed when it is created; the other options follow the configuration.
+    if (existing.has(name)) await boss.updateQueue(name, options);
+    else await boss.createQueue(name, { ...options, ...(name === SYNC_QUEUE ? { policy: 'stately' as const } : {}) });
   }
 }
 

@@ -5,7 +5,7 @@ import type { PulseConfig } from '../lib/config.ts';
 import { recordFailure, runSyncStage, startRun, withPipelineLock, type PipelineContext } from './pipeline.ts';
 import { TRANSFORM_QUEUE } from './transform.job.ts';
 
-export const SYNC_QUEUE = 'pulse.sync';
+export { SYNC_QUEUE } from '../lib/queue-names.ts';
 
 export const syncPayload = z.object({
   mode: z.enum(['full', 'incremental']),

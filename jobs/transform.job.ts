@@ -5,7 +5,7 @@ import type { PgBoss } from 'pg-boss';
 import { recordFailure, runTransformStage, withPipelineLock, type PipelineContext } from './pipeline.ts';
 import { PUBLISH_QUEUE } from './publish.job.ts';
 
-export const TRANSFORM_QUEUE = 'pulse.transform';
+export { TRANSFORM_QUEUE } from '../lib/queue-names.ts';
 
 export const transformPayload = z.object({ runId: z.number().int().positive() });
 export type TransformPayload = z.infer<typeof transformPayload>;

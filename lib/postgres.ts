@@ -3,10 +3,9 @@
 import pg from 'pg';
 import type { PulseConfig } from './config.ts';
 import { ensureEmbeddedPostgres } from './embedded-postgres.ts';
+import { createPool } from './pg-pool.ts';
 
-// BIGINT (int8) and NUMERIC arrive as strings by default. Counts and ids in Pulse fit a double;
-// money stays a string until it reaches DuckDB's DECIMAL, so no cent is rounded away.
-pg.types.setTypeParser(20, (value) => Number(value));
+export { createPool };
 
 export interface Databases {
   /** Pulse's own database: pipeline state, queues, users. */
@@ -35,13 +34,6 @@ export async function openDatabases(config: PulseConfig, log: (message: string) 
       await stopServer();
     },
   };
-}
-
-export function createPool(url: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max });
-  // An idle client losing its connection (server restart) must not crash the process.
-  pool.on('error', () => undefined);
-  return pool;
 }
 
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {

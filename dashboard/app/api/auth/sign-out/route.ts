@@ -1,0 +1,18 @@
+// POST /api/auth/sign-out: ends the session in the database and clears the cookie.
+import { NextResponse, type NextRequest } from 'next/server';
+import { signOut } from '../../../../../lib/auth.ts';
+import { getServerContext } from '../../../../lib/server/context.ts';
+import { SESSION_COOKIE, cookieSecurity, isSameOrigin, jsonError, seeOther } from '../../../../lib/server/session.ts';
+
+export const runtime = 'nodejs';
+
+export async function POST(request: NextRequest): Promise<Response> {
+  if (!isSameOrigin(request)) return jsonError(403, 'cross_site', 'Cross-site sign-out is not allowed.');
+  const { pool } = await getServerContext();
+  await signOut(pool, request.cookies.get(SESSION_COOKIE)?.value);
+  const response = (request.headers.get('accept') ?? '').includes('application/json')
+    ? NextResponse.json({ ok: true })
+    : seeOther('/sign-in');
+  response.cookies.set(SESSION_COOKIE, '', { ...cookieSecurity(request), maxAge: 0 });
+  return response;
+}

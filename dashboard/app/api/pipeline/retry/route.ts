@@ -1,0 +1,29 @@
+// POST /api/pipeline/retry { mode: 'incremental' | 'full' } — queues a pipeline run (jobs:run).
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { queuePipelineRun, WorkerNotReadyError } from '../../../../lib/data/pipeline.ts';
+import { ApiError, apiRoute } from '../../../../lib/server/session.ts';
+
+export const runtime = 'nodejs';
+
+const body = z.strictObject({ mode: z.enum(['incremental', 'full'], { error: 'must be incremental or full' }).default('incremental') });
+
+export const POST = apiRoute('jobs:run', async (request, { session }) => {
+  const raw: unknown = await request.json().catch(() => {
+    throw new ApiError(400, 'bad_request', 'The body must be JSON.');
+  });
+  const parsed = body.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = String(issue.path[0] ?? (issue.code === 'unrecognized_keys' ? issue.keys[0] : 'body'));
+    throw new ApiError(400, 'bad_request', `${field}: ${issue.message}`, field);
+  }
+  let jobId: string | null;
+  try {
+    jobId = await queuePipelineRun(parsed.data.mode, `dashboard:${session.user.email}`.slice(0, 100));
+  } catch (error) {
+    if (error instanceof WorkerNotReadyError) throw new ApiError(503, 'worker_not_ready', error.message);
+    throw error;
+  }
+  return NextResponse.json({ queued: jobId !== null, jobId }, { status: 202 });
+});

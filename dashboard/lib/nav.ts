@@ -1,0 +1,16 @@
+// The pages in the navigation and the permission each needs (from the one table in lib/auth-roles.ts).
+import type { Permission } from '../../lib/auth-roles.ts';
+import type { Dictionary } from './i18n/index.ts';
+
+export interface PageEntry {
+  href: string;
+  permission: Permission;
+  label: (t: Dictionary) => string;
+  icon: string;
+}
+
+export const pages: PageEntry[] = [
+  { href: '/overview', permission: 'page:overview', label: (t) => t.nav.overview, icon: '◔' },
+  { href: '/pipeline', permission: 'page:pipeline', label: (t) => t.nav.pipeline, icon: '⇄' },
+  { href: '/admin/users', permission: 'page:admin', label: (t) => t.nav.users, icon: '⚙' },
+];

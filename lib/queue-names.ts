@@ -1,0 +1,6 @@
+// Queue names shared by the worker (jobs/) and the dashboard's retry button, which must not import
+// the pipeline itself (DESIGN.md folder rules).
+export const SYNC_QUEUE = 'pulse.sync';
+export const TRANSFORM_QUEUE = 'pulse.transform';
+export const PUBLISH_QUEUE = 'pulse.publish';
+export const DEAD_LETTER_QUEUE = 'pulse.dead-letter';
