@@ -8,6 +8,12 @@ export type Row = Record<string, JsonValue>;
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type BoundValue = string | number | boolean | null | bigint;
 
+export interface AppendColumn {
+  name: string;
+  type: 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'VARCHAR';
+  values: ArrayLike<number | string | null>;
+}
+
 export interface OpenOptions {
   readOnly?: boolean;
   /** DuckDB memory limit, e.g. '600MB'. Keeps the sync process within its memory budget. */
@@ -83,6 +89,57 @@ export class DuckDb {
     const rows = await this.all<T>(sql, values);
     if (rows.length === 0) throw new WarehouseError('no_rows', `Query returned no rows (in: ${firstLine(sql)})`);
     return rows[0]!;
+  }
+
+  /**
+   * Reads every column of a query as a Float64Array (values cast to DOUBLE; NULL becomes NaN), for
+   * models that work on typed arrays rather than row objects.
+   */
+  async numericColumns(sql: string, values?: BoundValue[]): Promise<{ n: number; columns: Record<string, Float64Array> }> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql, values as DuckDBValue[] | undefined);
+      const names = reader.columnNames();
+      const raw = reader.getColumns();
+      const n = reader.currentRowCount;
+      const columns: Record<string, Float64Array> = {};
+      names.forEach((name, i) => {
+        const out = new Float64Array(n);
+        const column = raw[i]!;
+        for (let r = 0; r < n; r++) {
+          const v = column[r];
+          out[r] = v === null || v === undefined ? Number.NaN : typeof v === 'bigint' ? Number(v) : Number(v as number);
+        }
+        columns[name] = out;
+      });
+      return { n, columns };
+    } catch (cause) {
+      throw new WarehouseError('query_failed', `${messageOf(cause)} (in: ${firstLine(sql)})`, { cause });
+    }
+  }
+
+  /** Appends rows column-wise to an existing table (DuckDB's appender: far faster than INSERTs). */
+  async appendColumns(table: string, columns: AppendColumn[], schema = 'main'): Promise<void> {
+    const n = columns[0]?.values.length ?? 0;
+    if (columns.some((c) => c.values.length !== n)) throw new WarehouseError('bad_append', `Columns appended to ${table} differ in length`);
+    const appender = await this.connection.createAppender(table, schema);
+    try {
+      for (let r = 0; r < n; r++) {
+        for (const c of columns) {
+          const v = c.values[r];
+          if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) appender.appendNull();
+          else if (c.type === 'INTEGER') appender.appendInteger(v as number);
+          else if (c.type === 'BIGINT') appender.appendBigInt(BigInt(v as number));
+          else if (c.type === 'DOUBLE') appender.appendDouble(v as number);
+          else appender.appendVarchar(String(v));
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } catch (cause) {
+      throw new WarehouseError('append_failed', `Appending to ${table} failed: ${messageOf(cause)}`, { cause });
+    } finally {
+      appender.closeSync();
+    }
   }
 
   /** Runs `fn` inside a transaction; rolls back if it throws. */
