@@ -113,6 +113,56 @@ program
     }),
   );
 
+const models = program.command('models').description('segmentation and churn models');
+models
+  .command('kmeans')
+  .description('cluster any numeric CSV or Parquet file (columns as features, used as given)')
+  .requiredOption('--input <file>', 'CSV or Parquet file')
+  .requiredOption('--k <k>', 'number of clusters', positiveInt)
+  .option('--seed <s>', 'random seed', positiveInt, 42)
+  .option('--n-init <n>', 'k-means++ starts; the best is kept', positiveInt, 5)
+  .option('--json', 'print {inertia, iterations, seconds, sizes, centroids} as JSON')
+  .action(async (options: { input: string; k: number; seed: number; nInit: number; json?: boolean }) => {
+    const { runKmeansCommand } = await import('../models/index.ts');
+    const result = await runKmeansCommand({ input: options.input, k: options.k, seed: options.seed, nInit: options.nInit });
+    const output = { inertia: result.inertia, iterations: result.iterations, seconds: result.seconds, sizes: result.sizes, centroids: result.centroids, columns: result.columns, rows: result.rows };
+    if (options.json) console.log(JSON.stringify(output));
+    else console.log(`${result.rows.toLocaleString('en')} rows × ${result.columns.length} columns → k=${options.k}: inertia ${result.inertia.toFixed(4)}, ${result.iterations} iterations, ${result.seconds.toFixed(2)} s; sizes ${result.sizes.join(', ')}`);
+  });
+models
+  .command('fit-bgnbd')
+  .description('fit BG/NBD on a CSV with frequency, recency, T columns')
+  .requiredOption('--input <file>', 'CSV file with frequency,recency,T')
+  .option('--json', 'print {r, alpha, a, b, loglik} as JSON')
+  .action(async (options: { input: string; json?: boolean }) => {
+    const { runFitBgnbdCommand } = await import('../models/index.ts');
+    const fit = await runFitBgnbdCommand({ input: options.input });
+    if (options.json) console.log(JSON.stringify({ r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, loglik: fit.loglik }));
+    else console.log(`r ${fit.r.toFixed(4)}, alpha ${fit.alpha.toFixed(4)}, a ${fit.a.toFixed(4)}, b ${fit.b.toFixed(4)}; log-likelihood ${fit.loglik.toFixed(2)} (${fit.customers} customers)`);
+  });
+models
+  .command('run')
+  .description('rebuild the snapshot from the staged data, run all models on it and publish (no sync)')
+  .option('--json', 'print the model summary as JSON')
+  .action((options: { json?: boolean }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      const { runModelsNow } = await import('../jobs/index.ts');
+      const started = Date.now();
+      const result = await runModelsNow(ctx.pipeline, 'cli');
+      if (options.json) {
+        console.log(JSON.stringify(result.models, null, 2));
+        return;
+      }
+      const m = result.models;
+      console.log(`Run #${result.runId}: ${m.customers.toLocaleString('en')} customers, ${m.k} segments, published ${result.snapshot.file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      for (const s of m.segments) console.log(`  segment ${s.id}: ${s.nameEn} / ${s.nameZh} — ${s.customers.toLocaleString('en')} customers, ${(s.revenueShare * 100).toFixed(1)}% of revenue`);
+      console.log(`  churn: ${m.churn.model}, holdout ROC AUC ${m.churn.rocAuc.toFixed(3)} (recency-only baseline ${m.churn.recencyBaselineAuc.toFixed(3)}), PR AUC ${m.churn.prAuc.toFixed(3)}`);
+      console.log(`  BG/NBD r ${m.bgnbd.r.toFixed(3)} alpha ${m.bgnbd.alpha.toFixed(3)} a ${m.bgnbd.a.toFixed(3)} b ${m.bgnbd.b.toFixed(3)}${m.gammaGamma ? `; Gamma-Gamma p ${m.gammaGamma.p.toFixed(2)} q ${m.gammaGamma.q.toFixed(2)} v ${m.gammaGamma.v.toFixed(2)}` : ''}`);
+      console.log(`  seconds: ${Object.entries(m.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    }),
+  );
+
 const user = program.command('user').description('manage dashboard users');
 user
   .command('add')

@@ -9,7 +9,20 @@ import type { PulseConfig } from '../lib/config.ts';
 import { JobError, errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import { failInterruptedRuns, finishRun, getRun, insertRun, updateRunStage, upsertRunTable } from '../lib/pipeline-runs.ts';
-import { buildSnapshot, openWorkDb, publishSnapshot, pruneSnapshots, workDbPath, type SnapshotInfo } from '../warehouse/index.ts';
+import fs from 'node:fs';
+import { runModels, type ModelRunSummary } from '../models/index.ts';
+import {
+  DuckDb,
+  buildSnapshot,
+  getPublishedSnapshot,
+  openWorkDb,
+  publishSnapshot,
+  pruneSnapshots,
+  quoteLiteral,
+  snapshotPath,
+  workDbPath,
+  type SnapshotInfo,
+} from '../warehouse/index.ts';
 
 export interface PipelineContext {
   config: PulseConfig;
@@ -36,7 +49,7 @@ export async function withPipelineLock<T>(pool: pg.Pool, fn: () => Promise<T>): 
   }
 }
 
-export async function startRun(ctx: PipelineContext, mode: SyncMode, trigger: string, jobId?: string): Promise<number> {
+export async function startRun(ctx: PipelineContext, mode: SyncMode | 'models', trigger: string, jobId?: string): Promise<number> {
   const runId = await insertRun(ctx.pool, mode, trigger, jobId);
   // We hold the lock, so any other 'running' run belongs to a process that died.
   await failInterruptedRuns(ctx.pool, runId);
@@ -102,7 +115,33 @@ export async function runTransformStage(ctx: PipelineContext, runId: number): Pr
   }
 }
 
-/** Stage 3: make the run's snapshot the one readers open, then prune old ones. */
+/**
+ * Stage 3: segmentation, RFM, BG/NBD + Gamma-Gamma and the churn classifier on the built snapshot,
+ * which no reader can see yet. The previous published snapshot is attached read-only so segments keep
+ * their ids and names, and segment history carries over.
+ */
+export async function runModelsStage(ctx: PipelineContext, runId: number): Promise<ModelRunSummary> {
+  await updateRunStage(ctx.pool, runId, 'models');
+  const run = await getRun(ctx.pool, runId);
+  if (!run?.snapshot) throw new JobError('no_snapshot', `Run ${runId} has no built snapshot to run the models on.`);
+  const db = await DuckDb.open(snapshotPath(ctx.config.dataDir, run.snapshot), { memoryLimit: ctx.config.duckdbMemoryLimit });
+  try {
+    const previous = getPublishedSnapshot(ctx.config.dataDir);
+    let hasPrevious = false;
+    if (previous && previous.file !== run.snapshot && fs.existsSync(snapshotPath(ctx.config.dataDir, previous.file))) {
+      await db.run(`ATTACH ${quoteLiteral(snapshotPath(ctx.config.dataDir, previous.file))} AS prev (READ_ONLY)`);
+      const found = await db.all("SELECT 1 FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'models' AND table_name = 'segments'");
+      hasPrevious = found.length > 0;
+    }
+    const summary = await runModels(db, { runId, runAt: new Date(), seed: 42, hasPrevious });
+    await db.run('CHECKPOINT');
+    return summary;
+  } finally {
+    db.close();
+  }
+}
+
+/** Stage 4: make the run's snapshot the one readers open, then prune old ones. */
 export async function runPublishStage(ctx: PipelineContext, runId: number): Promise<SnapshotInfo> {
   await updateRunStage(ctx.pool, runId, 'publish');
   const run = await getRun(ctx.pool, runId);
@@ -129,9 +168,27 @@ export async function runPipelineNow(
       const tables = await runSyncStage(ctx, runId, options.mode, options.onProgress);
       options.onStage?.('transform');
       await runTransformStage(ctx, runId);
+      options.onStage?.('models');
+      await runModelsStage(ctx, runId);
       options.onStage?.('publish');
       const snapshot = await runPublishStage(ctx, runId);
       return { runId, tables, snapshot };
+    } catch (error) {
+      await recordFailure(ctx, runId, error);
+      throw error;
+    }
+  });
+}
+
+/** Transform, models and publish on the data already staged, without a sync: `pulse models run`. */
+export async function runModelsNow(ctx: PipelineContext, trigger: string): Promise<{ runId: number; models: ModelRunSummary; snapshot: SnapshotInfo }> {
+  return withPipelineLock(ctx.pool, async () => {
+    const runId = await startRun(ctx, 'models', trigger);
+    try {
+      await runTransformStage(ctx, runId);
+      const models = await runModelsStage(ctx, runId);
+      const snapshot = await runPublishStage(ctx, runId);
+      return { runId, models, snapshot };
     } catch (error) {
       await recordFailure(ctx, runId, error);
       throw error;

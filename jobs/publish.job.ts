@@ -1,4 +1,4 @@
-// Stage 3: publish the run's snapshot atomically and prune old ones. Reports plug in after this.
+// Stage 4: publish the run's snapshot atomically and prune old ones. Reports plug in after this.
 import { z } from 'zod';
 import { recordFailure, runPublishStage, withPipelineLock, type PipelineContext } from './pipeline.ts';
 

@@ -4,6 +4,7 @@ import { PgBoss } from 'pg-boss';
 import type { ZodType } from 'zod';
 import { JobError, errorMessage } from '../lib/errors.ts';
 import type { PipelineContext } from './pipeline.ts';
+import { MODELS_QUEUE, handleModels, modelsPayload } from './models.job.ts';
 import { PUBLISH_QUEUE, handlePublish, publishPayload } from './publish.job.ts';
 import { DEAD_LETTER_QUEUE, stageQueueOptions } from './queues.ts';
 import { SYNC_QUEUE, handleSync, syncPayload, syncSchedules, type SyncPayload } from './sync.job.ts';
@@ -39,7 +40,7 @@ export async function stopBoss(boss: PgBoss, timeoutMs = 20_000): Promise<void> 
 export async function createQueues(boss: PgBoss, heartbeatSeconds: number): Promise<void> {
   const existing = new Set((await boss.getQueues()).map((q) => q.name));
   if (!existing.has(DEAD_LETTER_QUEUE)) await boss.createQueue(DEAD_LETTER_QUEUE);
-  for (const name of [SYNC_QUEUE, TRANSFORM_QUEUE, PUBLISH_QUEUE]) {
+  for (const name of [SYNC_QUEUE, TRANSFORM_QUEUE, MODELS_QUEUE, PUBLISH_QUEUE]) {
     // Sync is "stately": at most one queued and one running per mode, so a slow run never piles up
     // cron-triggered copies behind it.
     const options = stageQueueOptions(heartbeatSeconds);
@@ -66,6 +67,7 @@ export async function startWorker(url: string, ctx: PipelineContext): Promise<Pg
   const work = { batchSize: 1, pollingIntervalSeconds: 2 };
   await boss.work(SYNC_QUEUE, work, async ([job]) => handleSync(ctx, boss, parsePayload(syncPayload, job!.data, SYNC_QUEUE), job!.id));
   await boss.work(TRANSFORM_QUEUE, work, async ([job]) => handleTransform(ctx, boss, parsePayload(transformPayload, job!.data, TRANSFORM_QUEUE)));
+  await boss.work(MODELS_QUEUE, work, async ([job]) => handleModels(ctx, boss, parsePayload(modelsPayload, job!.data, MODELS_QUEUE)));
   await boss.work(PUBLISH_QUEUE, work, async ([job]) => handlePublish(ctx, parsePayload(publishPayload, job!.data, PUBLISH_QUEUE)));
   return boss;
 }

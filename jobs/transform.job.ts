@@ -1,9 +1,8 @@
-// Stage 2: build a new snapshot file from the staged tables, then hand over to publish.
-// Models plug in here later: they run on the built snapshot before it is published.
+// Stage 2: build a new snapshot file from the staged tables, then hand over to the models.
 import { z } from 'zod';
 import type { PgBoss } from 'pg-boss';
 import { recordFailure, runTransformStage, withPipelineLock, type PipelineContext } from './pipeline.ts';
-import { PUBLISH_QUEUE } from './publish.job.ts';
+import { MODELS_QUEUE } from './models.job.ts';
 
 export { TRANSFORM_QUEUE } from '../lib/queue-names.ts';
 
@@ -19,7 +18,7 @@ export async function handleTransform(ctx: PipelineContext, boss: PgBoss, payloa
       await recordFailure(ctx, payload.runId, error);
       throw error;
     }
-    await boss.send(PUBLISH_QUEUE, { runId: payload.runId });
+    await boss.send(MODELS_QUEUE, { runId: payload.runId });
     return { snapshot };
   });
 }

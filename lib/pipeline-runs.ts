@@ -3,7 +3,7 @@
 import type pg from 'pg';
 
 export type RunState = 'running' | 'succeeded' | 'failed';
-export type RunStage = 'sync' | 'transform' | 'publish' | 'done';
+export type RunStage = 'sync' | 'transform' | 'models' | 'publish' | 'done';
 
 export interface RunTable {
   table: string;
@@ -21,7 +21,7 @@ export interface RunTable {
 
 export interface PipelineRun {
   id: number;
-  kind: 'full' | 'incremental';
+  kind: RunKind;
   trigger: string;
   state: RunState;
   stage: RunStage | null;
@@ -32,9 +32,11 @@ export interface PipelineRun {
   tables: RunTable[];
 }
 
-export async function insertRun(db: pg.ClientBase | pg.Pool, kind: 'full' | 'incremental', trigger: string, jobId?: string): Promise<number> {
+export type RunKind = 'full' | 'incremental' | 'models';
+
+export async function insertRun(db: pg.ClientBase | pg.Pool, kind: RunKind, trigger: string, jobId?: string): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
-    "INSERT INTO pulse.pipeline_runs (kind, trigger, state, stage, job_id) VALUES ($1, $2, 'running', 'sync', $3) RETURNING id",
+    "INSERT INTO pulse.pipeline_runs (kind, trigger, state, stage, job_id) VALUES ($1, $2, 'running', CASE WHEN $1 = 'models' THEN 'transform' ELSE 'sync' END, $3) RETURNING id",
     [kind, trigger, jobId ?? null],
   );
   return rows[0]!.id;
@@ -98,7 +100,7 @@ export async function upsertRunTable(db: pg.ClientBase | pg.Pool, runId: number,
 
 interface RunRow {
   id: number;
-  kind: 'full' | 'incremental';
+  kind: RunKind;
   trigger: string;
   state: RunState;
   stage: RunStage | null;
@@ -123,8 +125,8 @@ interface RunTableRow {
   seconds: number | null;
 }
 
-export async function getRun(db: pg.ClientBase | pg.Pool, runId: number): Promise<{ kind: 'full' | 'incremental'; snapshot: string | null } | undefined> {
-  const { rows } = await db.query<{ kind: 'full' | 'incremental'; snapshot: string | null }>('SELECT kind, snapshot FROM pulse.pipeline_runs WHERE id = $1', [runId]);
+export async function getRun(db: pg.ClientBase | pg.Pool, runId: number): Promise<{ kind: RunKind; snapshot: string | null } | undefined> {
+  const { rows } = await db.query<{ kind: RunKind; snapshot: string | null }>('SELECT kind, snapshot FROM pulse.pipeline_runs WHERE id = $1', [runId]);
   return rows[0];
 }
 

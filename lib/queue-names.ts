@@ -2,5 +2,6 @@
 // the pipeline itself (DESIGN.md folder rules).
 export const SYNC_QUEUE = 'pulse.sync';
 export const TRANSFORM_QUEUE = 'pulse.transform';
+export const MODELS_QUEUE = 'pulse.models';
 export const PUBLISH_QUEUE = 'pulse.publish';
 export const DEAD_LETTER_QUEUE = 'pulse.dead-letter';

@@ -81,3 +81,4 @@ export {
   type NumericMatrix,
   type ReadOptions,
 } from './file-input.ts';
+export { runModels, type ModelRunOptions, type ModelRunSummary } from './run-models.ts';

@@ -2,3 +2,20 @@ export * from './duckdb.ts';
 export * from './snapshots.ts';
 export * from './staging-tables.ts';
 export * from './work-db.ts';
+export * from './marts/build-marts.ts';
+export { INTERACTION_CHANNELS, LAPSE_DAYS, RECENT_DAYS } from './marts/mart.queries.ts';
+export * from './metrics/metric-definitions.ts';
+export {
+  BadQueryError,
+  COMPARE_TO,
+  DEFAULT_LIMIT,
+  MAX_LIMIT,
+  MAX_RANGE_DAYS,
+  parseMetricQuery,
+  type CompareTo,
+  type FilterValue,
+  type MetricQuery,
+  type ParseResult,
+  type ValidatedMetricQuery,
+} from './metrics/metric-query.schema.ts';
+export * from './metrics/query-metrics.ts';

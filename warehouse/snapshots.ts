@@ -26,6 +26,11 @@ function snapshotsDir(dataDir: string): string {
   return path.join(warehouseDir(dataDir), 'snapshots');
 }
 
+/** Full path of a snapshot file named in a pipeline run or the pointer. */
+export function snapshotPath(dataDir: string, file: string): string {
+  return path.join(snapshotsDir(dataDir), path.basename(file));
+}
+
 function pointerPath(dataDir: string): string {
   return path.join(warehouseDir(dataDir), 'current.json');
 }

@@ -2,11 +2,14 @@
 // convert money into the reporting currency through the FX table at the order date (the original
 // amount and currency are kept). Marts and model outputs are added by later steps of the pipeline.
 import { quoteIdent, type DuckDb } from './duckdb.ts';
+import { buildMarts } from './marts/build-marts.ts';
 import { stagingTables } from './staging-tables.ts';
 
 export interface TransformContext {
   runId: number;
   reportingCurrency: string;
+  /** The day the marts describe (YYYY-MM-DD); default: the latest order day. */
+  asOf?: string;
 }
 
 export async function buildSnapshotTables(db: DuckDb, target: string, context: TransformContext): Promise<void> {
@@ -43,4 +46,5 @@ export async function buildSnapshotTables(db: DuckDb, target: string, context: T
       .map((table) => `SELECT '${table.name}' AS table_name, (SELECT count(*) FROM ${t}.core.${quoteIdent(table.name)}) AS row_count`)
       .join(' UNION ALL ')}`,
   );
+  await buildMarts(db, target, context);
 }

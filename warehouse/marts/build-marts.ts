@@ -1,0 +1,122 @@
+// Builds the marts of a snapshot from its core tables, inside the snapshot build (transform.ts), so a
+// published snapshot always has marts that match its core tables. The order matters: order_facts
+// first (it fixes each customer's first and last order), then the marts that read it.
+import { WarehouseError } from '../../lib/errors.ts';
+import type { DuckDb } from '../duckdb.ts';
+import {
+  createBuildInfo,
+  createCohortRetention,
+  createCustomer360,
+  createDailyKpis,
+  createMartsSchema,
+  ORDER_FACT_ENUMS,
+  createOrderFactEnum,
+  createOrderFactsTable,
+  createOrderKeys,
+  dayExpression,
+  dropOrderKeys,
+  insertOrderFacts,
+  selectDefaultAsOf,
+  selectOrderMonths,
+  selectSessionTimeZone,
+  updateOrderFactScores,
+  type DayExpression,
+  type SqlStatement,
+} from './mart.queries.ts';
+
+export interface MartsContext {
+  /** The day the marts describe (YYYY-MM-DD). Default: the latest order day, so a rebuild of the same data gives the same marts. */
+  asOf?: string;
+}
+
+export type MartName = 'order_facts' | 'customer_360' | 'daily_kpis' | 'cohort_retention';
+
+export interface MartsBuildResult {
+  asOf: string;
+  /** Seconds each mart took to build. */
+  seconds: Record<MartName, number>;
+}
+
+/** Most orders one order_facts insert sorts at once (about 200 MB of sort data). */
+export const ORDER_FACTS_CHUNK_ROWS = 2_000_000;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Creates `<target>.marts.*` (order_facts, build_info, customer_360, daily_kpis, cohort_retention). */
+export async function buildMarts(db: DuckDb, target: string, context: MartsContext = {}): Promise<MartsBuildResult> {
+  const asOf = context.asOf ?? (await db.one<{ as_of: string }>(selectDefaultAsOf(target).text)).as_of;
+  if (!DATE.test(asOf) || new Date(`${asOf}T00:00:00Z`).toISOString().slice(0, 10) !== asOf) {
+    throw new WarehouseError('bad_as_of', `asOf must be a calendar date as YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
+  }
+  const days = dayExpression((await db.one<{ time_zone: string }>(selectSessionTimeZone().text)).time_zone);
+  await run(db, createMartsSchema(target));
+
+  const seconds = {} as Record<MartName, number>;
+  const timed = async (name: MartName, fn: () => Promise<void>): Promise<void> => {
+    const start = performance.now();
+    await fn();
+    seconds[name] = (performance.now() - start) / 1000;
+  };
+  await timed('order_facts', () => buildOrderFacts(db, target, asOf, days));
+  await run(db, createBuildInfo(target, asOf));
+  // These marts need no particular row order; keeping scan order would only cost memory. The
+  // setting is restored for whatever runs next on this connection.
+  const preserve = await db.one<{ value: boolean }>("SELECT current_setting('preserve_insertion_order') AS value");
+  await db.run('SET preserve_insertion_order = false');
+  try {
+    await timed('customer_360', () => run(db, createCustomer360(target, asOf, days)));
+    await timed('daily_kpis', () => run(db, createDailyKpis(target, asOf)));
+    await timed('cohort_retention', () => run(db, createCohortRetention(target, asOf)));
+  } finally {
+    await db.run(`SET preserve_insertion_order = ${preserve.value === false ? 'false' : 'true'}`);
+  }
+  return { asOf, seconds };
+}
+
+async function buildOrderFacts(db: DuckDb, target: string, asOf: string, days: DayExpression): Promise<void> {
+  await run(db, createOrderKeys(target, asOf));
+  try {
+    const statement = selectOrderMonths(target, asOf, days);
+    const months = await db.all<{ month: string; orders: number }>(statement.text, statement.values);
+    for (const name of Object.keys(ORDER_FACT_ENUMS) as (keyof typeof ORDER_FACT_ENUMS)[]) await run(db, createOrderFactEnum(target, name));
+    await run(db, createOrderFactsTable(target));
+    for (const [from, to] of chunkMonths(months, asOf, ORDER_FACTS_CHUNK_ROWS)) await run(db, insertOrderFacts(target, from, to, days));
+  } finally {
+    await run(db, dropOrderKeys());
+  }
+}
+
+/**
+ * Cuts consecutive months into day ranges of at most `maxRows` orders (a bigger month is a range of
+ * its own). The ranges touch, start on the first month and end on the as-of day, so every order up to
+ * the as-of day is in exactly one.
+ */
+export function chunkMonths(months: { month: string; orders: number }[], asOf: string, maxRows: number): [string, string][] {
+  const starts: string[] = [];
+  let rows = 0;
+  for (const { month, orders } of months) {
+    if (starts.length === 0 || rows + orders > maxRows) {
+      starts.push(month);
+      rows = 0;
+    }
+    rows += orders;
+  }
+  return starts.map((start, i) => [start, i + 1 < starts.length ? dayBefore(starts[i + 1]!) : asOf]);
+}
+
+function dayBefore(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+function run(db: DuckDb, statement: SqlStatement): Promise<void> {
+  return db.run(statement.text, statement.values);
+}
+
+/**
+ * After the models step has written segment_id / churn_band into customer_360, copies them into
+ * order_facts so revenue and orders can be grouped by segment and churn band. Returns rows changed.
+ */
+export async function copyCustomerScoresToOrderFacts(db: DuckDb, target: string): Promise<number> {
+  const statement = updateOrderFactScores(target);
+  return db.runCount(statement.text, statement.values);
+}
