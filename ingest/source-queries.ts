@@ -57,10 +57,6 @@ export function copyRowsToStdout(m: TableMapping, since?: Date): string {
   return `COPY (${selectRowsToExtract(m, since)}) TO STDOUT (FORMAT csv)`;
 }
 
-export function countRowsToExtract(m: TableMapping, since?: Date): string {
-  return `SELECT count(*)::bigint AS n FROM (${selectRowsToExtract(m, since)}) AS q`;
-}
-
 /**
  * Row count and checksum of the whole table as the warehouse will hold it. The checksum is the sum of
  * keys and the sum of change timestamps in microseconds: a missing, extra or stale row changes it, and it
@@ -73,14 +69,14 @@ export function selectCountAndChecksum(m: TableMapping): string {
 }
 
 /** Rows in the table (an incremental sync compares this instead of a full checksum). */
-export function countAllRows(m: TableMapping): string {
+export function selectRowCount(m: TableMapping): string {
   return `SELECT count(*)::bigint AS row_count, coalesce(max(${quotePgIdent(m.key)}::bigint), 0)::bigint AS max_key FROM ${m.fromSql}`;
 }
 
-/** Checksum of the rows changed since `since` only: what an incremental sync copied. */
+/** Count and checksum of the rows changed since `since` only: what an incremental sync copies. */
 export function selectWindowChecksum(m: TableMapping, since: Date): string {
   const change = quotePgIdent(m.changeColumn!);
-  return `SELECT coalesce(sum(${quotePgIdent(m.key)}::bigint), 0)::text AS key_sum,
+  return `SELECT count(*)::bigint AS row_count, coalesce(sum(${quotePgIdent(m.key)}::bigint), 0)::text AS key_sum,
     coalesce(sum((extract(epoch FROM ${change}::timestamptz) * 1000000)::bigint), 0)::text AS version_sum
     FROM ${m.fromSql} WHERE ${change} >= ${timestampLiteral(since)}`;
 }

@@ -20,12 +20,12 @@ import {
 import { copyIntoDuckDb } from './copy-into-duckdb.ts';
 import type { SourceMapping, TableMapping } from './mapping.ts';
 import {
-  countAllRows,
   copyKeyRangeToStdout,
   copyRowsToStdout,
-  countRowsToExtract,
   selectBucketChecksums,
   selectCountAndChecksum,
+  selectRowCount,
+  selectRowsToExtract,
   selectSourceColumns,
   selectWindowChecksum,
 } from './source-queries.ts';
@@ -70,33 +70,44 @@ interface SourceFigures extends TableChecksum {
 }
 
 export async function syncTables(options: SyncOptions): Promise<TableSyncResult[]> {
+  // Two connections reading one snapshot of the source: one streams rows, the other computes the counts
+  // and checksums at the same time, so the verification scan is off the copy's critical path.
   const client = new pg.Client({ connectionString: options.sourceUrl, application_name: 'pulse-sync' });
+  const checker = new pg.Client({ connectionString: options.sourceUrl, application_name: 'pulse-sync-check' });
   try {
     await client.connect();
+    await checker.connect();
   } catch (error) {
+    await client.end().catch(() => undefined);
+    await checker.end().catch(() => undefined);
     throw translateSourceError(error);
   }
   const results: TableSyncResult[] = [];
   try {
     // UTC and ISO output so DuckDB parses timestamps exactly; one snapshot for every table.
-    await client.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'");
+    for (const c of [client, checker]) await c.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'");
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+    await checker.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await checker.query(`SET TRANSACTION SNAPSHOT '${rows[0]!.id.replace(/[^0-9A-F-]/gi, '')}'`);
     for (const mapping of options.mapping.tables) {
       try {
-        results.push(await syncTable(client, mapping, options));
+        results.push(await syncTable(client, checker, mapping, options));
       } catch (error) {
         throw translateSourceError(error, mapping);
       }
       await options.onTableDone?.(results[results.length - 1]!);
     }
     await client.query('COMMIT');
+    await checker.query('COMMIT');
   } finally {
     await client.end().catch(() => undefined);
+    await checker.end().catch(() => undefined);
   }
   return results;
 }
 
-async function syncTable(client: pg.Client, m: TableMapping, options: SyncOptions): Promise<TableSyncResult> {
+async function syncTable(client: pg.Client, checker: pg.Client, m: TableMapping, options: SyncOptions): Promise<TableSyncResult> {
   const started = performance.now();
   const db = options.workDb;
   await checkSourceColumns(client, m);
@@ -107,8 +118,21 @@ async function syncTable(client: pg.Client, m: TableMapping, options: SyncOption
   const mode: SyncMode = incremental ? 'incremental' : 'full';
   const since = incremental ? new Date(Date.parse(state!.watermark!) - options.overlapSeconds * 1000) : undefined;
 
-  const source = await sourceFigures(client, m, since);
-  const rowsExpected = incremental ? Number((await client.query<{ n: number }>(countRowsToExtract(m, since))).rows[0]!.n) : source.rowCount;
+  // The checksum runs on the second connection beside the copy. For a change window, its figures come
+  // first (an index range: milliseconds) and give the exact rows expected; the full-table count then
+  // runs during the copy. A full copy's progress total is the planner's estimate (counting first would
+  // cost a scan on the critical path).
+  let rowsExpected: number;
+  let sourcePromise: Promise<SourceFigures>;
+  if (since) {
+    const window = await windowFigures(checker, m, since);
+    rowsExpected = window.rowCount;
+    sourcePromise = countAllRows(checker, m).then((count) => ({ ...count, keySum: window.keySum, versionSum: window.versionSum }));
+  } else {
+    rowsExpected = await estimateRows(client, selectRowsToExtract(m));
+    sourcePromise = sourceFigures(checker, m);
+  }
+  sourcePromise.catch(() => undefined);
   const progress: TableProgress = { table: m.table.name, mode, rowsExpected, rowsDone: 0 };
   await options.onTableStart?.({ ...progress });
 
@@ -126,6 +150,7 @@ async function syncTable(client: pg.Client, m: TableMapping, options: SyncOption
       options.onProgress?.({ ...progress });
     },
   });
+  const source = await sourcePromise;
   if (incremental) await mergeIntoStagedTable(db, m.table, sideTable, fingerprint);
   else await replaceStagedTable(db, m.table, sideTable, fingerprint);
 
@@ -160,6 +185,11 @@ async function syncTable(client: pg.Client, m: TableMapping, options: SyncOption
   return result;
 }
 
+async function estimateRows(client: pg.Client, select: string): Promise<number> {
+  const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) ${select}`);
+  return Math.round(rows[0]!['QUERY PLAN'][0].Plan['Plan Rows']);
+}
+
 async function checkSourceColumns(client: pg.Client, m: TableMapping): Promise<void> {
   const { fields } = await client.query(selectSourceColumns(m));
   const present = new Set(fields.map((f) => f.name));
@@ -178,19 +208,25 @@ async function checkSourceColumns(client: pg.Client, m: TableMapping): Promise<v
   }
 }
 
+/** Count and checksum of the whole source table (full sync, and to confirm a repair). */
+async function sourceFigures(client: pg.Client, m: TableMapping): Promise<SourceFigures> {
+  const row = (await client.query<{ row_count: number; key_sum: string; version_sum: string; max_key: number }>(selectCountAndChecksum(m))).rows[0]!;
+  return { rowCount: Number(row.row_count), keySum: row.key_sum, versionSum: row.version_sum, maxKey: Number(row.max_key) };
+}
+
 /**
- * Count and checksum of the source table. A full sync checks every row. An incremental sync counts every
- * row but sums only the changed window it copied: the previous sync already proved the rest, a hard
- * delete shows up in the count, and the full-table sums would cost a scan of every row on every run.
+ * An incremental sync compares the full row count but sums only the changed window it copied: the
+ * previous sync already proved the rest, a hard delete shows in the count, and full-table sums would
+ * cost a scan of every row on every run.
  */
-async function sourceFigures(client: pg.Client, m: TableMapping, since?: Date): Promise<SourceFigures> {
-  if (!since) {
-    const row = (await client.query<{ row_count: number; key_sum: string; version_sum: string; max_key: number }>(selectCountAndChecksum(m))).rows[0]!;
-    return { rowCount: Number(row.row_count), keySum: row.key_sum, versionSum: row.version_sum, maxKey: Number(row.max_key) };
-  }
-  const count = (await client.query<{ row_count: number; max_key: number }>(countAllRows(m))).rows[0]!;
-  const window = (await client.query<{ key_sum: string; version_sum: string }>(selectWindowChecksum(m, since))).rows[0]!;
-  return { rowCount: Number(count.row_count), keySum: window.key_sum, versionSum: window.version_sum, maxKey: Number(count.max_key) };
+async function windowFigures(client: pg.Client, m: TableMapping, since: Date): Promise<TableChecksum> {
+  const row = (await client.query<{ row_count: number; key_sum: string; version_sum: string }>(selectWindowChecksum(m, since))).rows[0]!;
+  return { rowCount: Number(row.row_count), keySum: row.key_sum, versionSum: row.version_sum };
+}
+
+async function countAllRows(client: pg.Client, m: TableMapping): Promise<{ rowCount: number; maxKey: number }> {
+  const row = (await client.query<{ row_count: number; max_key: number }>(selectRowCount(m))).rows[0]!;
+  return { rowCount: Number(row.row_count), maxKey: Number(row.max_key) };
 }
 
 function sameFigures(a: TableChecksum, b: TableChecksum): boolean {
