@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { fitBgnbd, generateGaussianMixture, kmeans, readNumericMatrix, scoreBgnbd, simulateBgnbd, type BgnbdParams } from '../models/index.ts';
 import { quoteLiteral, withDuckDb } from '../warehouse/duckdb.ts';
+import { benchFullModelsRun } from './models-run.ts';
 
 const ROWS = 1_000_000;
 const COLUMNS = 6;
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     }
 
     benchBgnbd();
+    await benchFullModelsRun();
     console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
