@@ -118,20 +118,13 @@ async function syncTable(client: pg.Client, checker: pg.Client, m: TableMapping,
   const mode: SyncMode = incremental ? 'incremental' : 'full';
   const since = incremental ? new Date(Date.parse(state!.watermark!) - options.overlapSeconds * 1000) : undefined;
 
-  // The checksum runs on the second connection beside the copy. For a change window, its figures come
-  // first (an index range: milliseconds) and give the exact rows expected; the full-table count then
-  // runs during the copy. A full copy's progress total is the planner's estimate (counting first would
-  // cost a scan on the critical path).
-  let rowsExpected: number;
-  let sourcePromise: Promise<SourceFigures>;
-  if (since) {
-    const window = await windowFigures(checker, m, since);
-    rowsExpected = window.rowCount;
-    sourcePromise = countAllRows(checker, m).then((count) => ({ ...count, keySum: window.keySum, versionSum: window.versionSum }));
-  } else {
-    rowsExpected = await estimateRows(client, selectRowsToExtract(m));
-    sourcePromise = sourceFigures(checker, m);
-  }
+  // The source's count and checksum run on the second connection while the copy streams, so the
+  // verification is off the copy's critical path. The progress total is the planner's estimate
+  // (counting first would cost a scan, or for a change window a second pass over scattered pages).
+  const rowsExpected = await estimateRows(client, selectRowsToExtract(m, since));
+  const sourcePromise: Promise<SourceFigures> = since
+    ? windowFigures(checker, m, since).then(async (window) => ({ ...(await countAllRows(checker, m)), keySum: window.keySum, versionSum: window.versionSum }))
+    : sourceFigures(checker, m);
   sourcePromise.catch(() => undefined);
   const progress: TableProgress = { table: m.table.name, mode, rowsExpected, rowsDone: 0 };
   await options.onTableStart?.({ ...progress });
