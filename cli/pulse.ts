@@ -155,6 +155,10 @@ models
         return;
       }
       const m = result.models;
+      if (!m) {
+        console.log(`Run #${result.runId}: published ${result.snapshot.file} without models (too few customers).`);
+        return;
+      }
       console.log(`Run #${result.runId}: ${m.customers.toLocaleString('en')} customers, ${m.k} segments, published ${result.snapshot.file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       for (const s of m.segments) console.log(`  segment ${s.id}: ${s.nameEn} / ${s.nameZh} — ${s.customers.toLocaleString('en')} customers, ${(s.revenueShare * 100).toFixed(1)}% of revenue`);
       console.log(`  churn: ${m.churn.model}, holdout ROC AUC ${m.churn.rocAuc.toFixed(3)} (recency-only baseline ${m.churn.recencyBaselineAuc.toFixed(3)}), PR AUC ${m.churn.prAuc.toFixed(3)}`);

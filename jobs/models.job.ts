@@ -14,7 +14,7 @@ export async function handleModels(ctx: PipelineContext, boss: PgBoss, payload: 
     let result: { customers: number; segments: number };
     try {
       const summary = await runModelsStage(ctx, payload.runId);
-      result = { customers: summary.customers, segments: summary.k };
+      result = { customers: summary?.customers ?? 0, segments: summary?.k ?? 0 };
     } catch (error) {
       await recordFailure(ctx, payload.runId, error);
       throw error;

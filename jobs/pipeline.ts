@@ -6,7 +6,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { syncTables, loadMapping, type SyncMode, type TableProgress, type TableSyncResult } from '../ingest/index.ts';
 import type { PulseConfig } from '../lib/config.ts';
-import { JobError, errorMessage } from '../lib/errors.ts';
+import { JobError, ModelError, errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import { failInterruptedRuns, finishRun, getRun, insertRun, updateRunStage, upsertRunTable } from '../lib/pipeline-runs.ts';
 import fs from 'node:fs';
@@ -120,7 +120,7 @@ export async function runTransformStage(ctx: PipelineContext, runId: number): Pr
  * which no reader can see yet. The previous published snapshot is attached read-only so segments keep
  * their ids and names, and segment history carries over.
  */
-export async function runModelsStage(ctx: PipelineContext, runId: number): Promise<ModelRunSummary> {
+export async function runModelsStage(ctx: PipelineContext, runId: number): Promise<ModelRunSummary | null> {
   await updateRunStage(ctx.pool, runId, 'models');
   const run = await getRun(ctx.pool, runId);
   if (!run?.snapshot) throw new JobError('no_snapshot', `Run ${runId} has no built snapshot to run the models on.`);
@@ -133,9 +133,18 @@ export async function runModelsStage(ctx: PipelineContext, runId: number): Promi
       const found = await db.all("SELECT 1 FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'models' AND table_name = 'segments'");
       hasPrevious = found.length > 0;
     }
-    const summary = await runModels(db, { runId, runAt: new Date(), seed: 42, hasPrevious });
-    await db.run('CHECKPOINT');
-    return summary;
+    try {
+      const summary = await runModels(db, { runId, runAt: new Date(), seed: 42, hasPrevious });
+      await db.run('CHECKPOINT');
+      return summary;
+    } catch (error) {
+      // A warehouse with a handful of customers (a new deployment) still publishes, without models.
+      if (error instanceof ModelError && error.code === 'too_few_customers') {
+        ctx.log.warn({ runId }, error.message);
+        return null;
+      }
+      throw error;
+    }
   } finally {
     db.close();
   }
@@ -181,7 +190,7 @@ export async function runPipelineNow(
 }
 
 /** Transform, models and publish on the data already staged, without a sync: `pulse models run`. */
-export async function runModelsNow(ctx: PipelineContext, trigger: string): Promise<{ runId: number; models: ModelRunSummary; snapshot: SnapshotInfo }> {
+export async function runModelsNow(ctx: PipelineContext, trigger: string): Promise<{ runId: number; models: ModelRunSummary | null; snapshot: SnapshotInfo }> {
   return withPipelineLock(ctx.pool, async () => {
     const runId = await startRun(ctx, 'models', trigger);
     try {

@@ -121,13 +121,13 @@ export async function runModels(db: DuckDb, options: ModelRunOptions): Promise<M
   const train = await readChurnData(db, dayOffset(2 * horizon), horizon);
   const test = await readChurnData(db, dayOffset(horizon), horizon);
   const current = await readChurnData(db, asOf, horizon);
-  const churnModel = await time('churn', () => {
-    if (train.data.n < 20 || test.data.n < 20) throw new ModelError('too_little_history', `The churn backtest needs history before ${dayOffset(2 * horizon)}; data starts ${firstDay}.`);
-    return selectBest([fitLogistic(train.data), fitBoosted(train.data)], test.data);
-  });
-  const recencyBaseline = evaluate(test.recencyDays, test.data.y);
-  const bestEvaluation = churnModel.evaluations.find((e) => e.kind === churnModel.best.kind)!;
-  const probability = predictChurn(churnModel.best, current.data.x, current.data.n, current.data.d);
+  // With too little history to backtest (a new deployment), risk falls back to 1 − P(alive) from
+  // BG/NBD and the model card says so, rather than failing the run and publishing nothing.
+  const canBacktest = train.data.n >= 20 && test.data.n >= 20 && new Set(train.data.y).size === 2 && new Set(test.data.y).size === 2;
+  const churnModel = canBacktest ? await time('churn', () => selectBest([fitLogistic(train.data), fitBoosted(train.data)], test.data)) : null;
+  const recencyBaseline = canBacktest ? evaluate(test.recencyDays, test.data.y) : null;
+  const bestEvaluation = churnModel ? churnModel.evaluations.find((e) => e.kind === churnModel.best.kind)! : null;
+  const probability = churnModel ? predictChurn(churnModel.best, current.data.x, current.data.n, current.data.d) : null;
 
   // --- Assemble per-customer scores (customers are ordered by id in every input).
   const rowOfCustomer = new Map<number, number>();
@@ -148,15 +148,21 @@ export async function runModels(db: DuckDb, options: ModelRunOptions): Promise<M
   const risk = new Float64Array(n).fill(Number.NaN);
   const band: (string | null)[] = new Array(n).fill(null);
   const drivers: (string | null)[][] = [new Array(n).fill(null), new Array(n).fill(null), new Array(n).fill(null)];
-  for (let j = 0; j < current.data.n; j++) {
-    const i = rowOfCustomer.get(current.customers[j]!);
-    if (i === undefined) continue;
-    const p = probability[j]!;
+  const setRisk = (i: number, p: number) => {
     churnProbability[i] = p;
     risk[i] = Math.round(p * 1000) / 10;
     band[i] = risk[i]! >= HIGH_RISK ? 'high' : risk[i]! >= MEDIUM_RISK ? 'medium' : 'low';
-    const row = current.data.x.subarray(j * current.data.d, (j + 1) * current.data.d);
-    topDrivers(churnModel.best, row, 3).forEach((d, rank) => (drivers[rank]![i] = d.feature));
+  };
+  if (churnModel && probability) {
+    for (let j = 0; j < current.data.n; j++) {
+      const i = rowOfCustomer.get(current.customers[j]!);
+      if (i === undefined) continue;
+      setRisk(i, probability[j]!);
+      const row = current.data.x.subarray(j * current.data.d, (j + 1) * current.data.d);
+      topDrivers(churnModel.best, row, 3).forEach((d, rank) => (drivers[rank]![i] = d.feature));
+    }
+  } else {
+    for (const i of buyers) setRisk(i, 1 - pAlive[i]!);
   }
 
   // --- Write everything into the snapshot.
@@ -236,28 +242,40 @@ export async function runModels(db: DuckDb, options: ModelRunOptions): Promise<M
       gg ? { loglik: gg.loglik, customers: repeat.length } : { skipped: 'fewer than 10 repeat customers' },
       'Spend per order from the average order value of repeat buyers; 12-month CLV = BG/NBD expected orders × expected order value.',
     );
-    await card(
-      'churn',
-      { model: churnModel.best.kind, features: [...PIPELINE_CHURN_FEATURES], horizonDays: horizon, trainCutoff: dayOffset(2 * horizon), testCutoff: dayOffset(horizon) },
-      {
-        rocAuc: bestEvaluation.rocAuc,
-        prAuc: bestEvaluation.prAuc,
-        brier: bestEvaluation.brier,
-        calibration: bestEvaluation.calibration,
-        recencyBaselineRocAuc: recencyBaseline.rocAuc,
-        candidates: churnModel.evaluations.map((e) => ({ kind: e.kind, rocAuc: e.rocAuc, prAuc: e.prAuc })),
-        trainCustomers: train.data.n,
-        testCustomers: test.data.n,
-      },
-      `Label: no purchase in the ${horizon} days after the cut-off. Chosen by holdout ROC AUC (${churnModel.best.kind}); the recency-only baseline is shown for comparison.`,
-    );
+    const churnParameters = { features: [...PIPELINE_CHURN_FEATURES], horizonDays: horizon, trainCutoff: dayOffset(2 * horizon), testCutoff: dayOffset(horizon) };
+    if (churnModel && bestEvaluation && recencyBaseline) {
+      await card(
+        'churn',
+        { model: churnModel.best.kind, ...churnParameters },
+        {
+          rocAuc: bestEvaluation.rocAuc,
+          prAuc: bestEvaluation.prAuc,
+          brier: bestEvaluation.brier,
+          calibration: bestEvaluation.calibration,
+          recencyBaselineRocAuc: recencyBaseline.rocAuc,
+          candidates: churnModel.evaluations.map((e) => ({ kind: e.kind, rocAuc: e.rocAuc, prAuc: e.prAuc })),
+          trainCustomers: train.data.n,
+          testCustomers: test.data.n,
+        },
+        `Label: no purchase in the ${horizon} days after the cut-off. Chosen by holdout ROC AUC (${churnModel.best.kind}); the recency-only baseline is shown for comparison.`,
+      );
+    } else {
+      await card(
+        'churn',
+        { model: 'bgnbd_p_alive', ...churnParameters },
+        { skipped: `not enough history to backtest a classifier (data from ${firstDay}; needs buyers on both sides of ${dayOffset(2 * horizon)} and ${dayOffset(horizon)})` },
+        'Risk is 1 − P(alive) from BG/NBD until the history allows a backtested classifier.',
+      );
+    }
   });
 
   return {
     customers: n,
     k,
     segments: profiles.map((p, i) => ({ id: matches[i]!.id, nameEn: names[i]!.en, nameZh: names[i]!.zh, customers: p.size, revenueShare: p.revenueShare })),
-    churn: { model: churnModel.best.kind, rocAuc: bestEvaluation.rocAuc, prAuc: bestEvaluation.prAuc, recencyBaselineAuc: recencyBaseline.rocAuc },
+    churn: churnModel && bestEvaluation && recencyBaseline
+      ? { model: churnModel.best.kind, rocAuc: bestEvaluation.rocAuc, prAuc: bestEvaluation.prAuc, recencyBaselineAuc: recencyBaseline.rocAuc }
+      : { model: 'bgnbd_p_alive', rocAuc: Number.NaN, prAuc: Number.NaN, recencyBaselineAuc: Number.NaN },
     bgnbd: { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, loglik: bg.loglik },
     gammaGamma: gg ? { p: gg.p, q: gg.q, v: gg.v } : null,
     seconds,

@@ -15,8 +15,8 @@ const envs: PulseTestEnv[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase('pipeline');
-  // 30,000 customers × 10 = 300,000 orders and as many order items: a sync long enough to kill mid-way.
-  await createSmallSource(database.url, 30_000, 10);
+  // 20,000 customers × 10 = 200,000 orders and as many order items: a sync long enough to kill mid-way.
+  await createSmallSource(database.url, 20_000, 10);
   source = new pg.Client({ connectionString: database.url });
   await source.connect();
 });
@@ -114,10 +114,17 @@ describe('pipeline', () => {
     const clean = newEnv();
     await runPipelineNow(clean.ctx, { mode: 'full', trigger: 'test-clean' });
     expect(await snapshotDigest(env.dataDir)).toEqual(await snapshotDigest(clean.dataDir));
-  }, 180_000);
+  }, 300_000);
 
   it('never shows a reader an error or a partial table while snapshots are published', async () => {
-    const env = newEnv({ PULSE_SNAPSHOTS_KEEP: '1' });
+    // A small source of its own: this test is about publishing, and runs the whole pipeline five times.
+    const small = await createTestDatabase('pipeline_reader');
+    await createSmallSource(small.url, 2000, 10);
+    const source = new pg.Client({ connectionString: small.url });
+    await source.connect();
+    const env = createPulseEnv(small.url, { PULSE_SNAPSHOTS_KEEP: '1' });
+    envs.push(env);
+    try {
     await runPipelineNow(env.ctx, { mode: 'full', trigger: 'test' });
     const reader = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'tests', 'helpers', 'snapshot-reader.ts'), env.dataDir], {
       cwd: projectRoot,
@@ -142,5 +149,9 @@ describe('pipeline', () => {
     expect(summary.reads).toBeGreaterThan(10);
     for (const count of summary.counts) expect(published.has(count)).toBe(true);
     expect(summary.counts.length).toBeGreaterThan(1);
-  }, 120_000);
+    } finally {
+      await source.end();
+      await small.drop();
+    }
+  }, 180_000);
 });
