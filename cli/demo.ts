@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { redactUrl } from '../lib/config.ts';
 import { isSourceEmpty } from '../ingest/index.ts';
-import { startWorker, stopBoss } from '../jobs/index.ts';
+import { startWorker } from '../jobs/index.ts';
 import { getPublishedSnapshot } from '../warehouse/index.ts';
 import { ensureDemoUsers } from '../lib/auth.ts';
 import { startDashboard } from '../dashboard/server.ts';
@@ -24,7 +24,7 @@ export async function runDemo(): Promise<void> {
     const first = getPublishedSnapshot(ctx.config.dataDir) === undefined;
     console.log(first ? 'Running the first full pipeline…' : 'Running an incremental pipeline on the existing warehouse…');
     const run = await syncInForeground(ctx, first ? 'full' : 'incremental', 'demo');
-    const boss = await startWorker(ctx.dbs.url, ctx.pipeline);
+    const worker = await startWorker(ctx.dbs.url, ctx.pipeline);
     const users = await ensureDemoUsers(ctx.dbs.pool, ctx.config.dataDir);
     const dashboard = await startDashboard({
       port: ctx.config.port,
@@ -48,7 +48,7 @@ Press Ctrl-C to stop everything.`);
     const signal = await stopped;
     console.log(`\n${signal}: stopping the web server, the worker and PostgreSQL…`);
     await dashboard.stop();
-    await stopBoss(boss);
+    await worker.stop();
   });
   console.log('Stopped.');
 }

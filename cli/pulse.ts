@@ -60,11 +60,11 @@ program
       const { applyMigrations, waitForStopSignal } = await shared();
       const stopped = waitForStopSignal();
       await applyMigrations(ctx);
-      const { startWorker, stopBoss } = await import('../jobs/index.ts');
-      const boss = await startWorker(ctx.dbs.url, ctx.pipeline);
+      const { startWorker } = await import('../jobs/index.ts');
+      const worker = await startWorker(ctx.dbs.url, ctx.pipeline);
       console.log(`Worker running (incremental sync "${ctx.config.syncCron}", full sync "${ctx.config.fullSyncCron}", ${ctx.config.timeZone}). Ctrl-C stops it.`);
       await stopped;
-      await stopBoss(boss, 30_000);
+      await worker.stop();
     }),
   );
 
@@ -166,6 +166,51 @@ models
       console.log(`  seconds: ${Object.entries(m.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
     }),
   );
+
+const reports = program.command('reports').description('PDF and Excel reports: render, send now, delivery log');
+const reportsModule = () => import('./reports.ts');
+reports
+  .command('render <name>')
+  .description('write a report to a file without sending it (names: executive, segment, sales, service)')
+  .option('--format <format>', 'pdf or xlsx', 'pdf')
+  .option('--lang <lang>', 'zh-CN or en', 'zh-CN')
+  .option('--role <role>', 'whose permissions the data follows', 'manager')
+  .requiredOption('--out <file>', 'output file')
+  .action((name: string, options: { format: string; lang: string; role: string; out: string }) =>
+    withContext(async (ctx) => (await reportsModule()).renderReportCommand(ctx, name, options)),
+  );
+reports
+  .command('send <name>')
+  .description('send a report now, logged like a scheduled delivery')
+  .requiredOption('--to <address...>', 'recipient e-mail address(es)')
+  .option('--format <formats>', 'pdf, xlsx or pdf,xlsx', 'pdf,xlsx')
+  .option('--lang <lang>', 'zh-CN or en', 'zh-CN')
+  .option('--role <role>', 'whose permissions the data follows', 'manager')
+  .action((name: string, options: { to: string[]; format: string; lang: string; role: string }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      await (await reportsModule()).sendReportCommand(ctx, name, options);
+    }),
+  );
+reports
+  .command('log')
+  .description('every delivery: slot, recipient, Message-ID, state, error')
+  .option('--state <state>', 'only this state (pending, sending, sent, failed, unknown)')
+  .option('--limit <n>', 'how many', positiveInt, 50)
+  .option('--json', 'machine-readable output')
+  .action((options: { state?: string; limit: number; json?: boolean }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      await (await reportsModule()).reportsLogCommand(ctx, options);
+    }),
+  );
+
+program
+  .command('outbox')
+  .description('messages captured by the local mail capture (when SMTP_URL is unset)')
+  .option('--limit <n>', 'how many', positiveInt, 20)
+  .option('--json', 'machine-readable output')
+  .action(async (options: { limit: number; json?: boolean }) => (await reportsModule()).outboxCommand(loadConfig().dataDir, options));
 
 const user = program.command('user').description('manage dashboard users');
 user

@@ -5,6 +5,16 @@ import type { ZodType } from 'zod';
 import { JobError, errorMessage } from '../lib/errors.ts';
 import type { PipelineContext } from './pipeline.ts';
 import { MODELS_QUEUE, handleModels, modelsPayload } from './models.job.ts';
+import {
+  REPORT_QUEUE,
+  createReportWorkerContext,
+  handleReportSlot,
+  registerReportSchedules,
+  reportPayload,
+  reportPayloadFromJob,
+  reportQueueOptions,
+  reportWorkOptions,
+} from './report.job.ts';
 import { PUBLISH_QUEUE, handlePublish, publishPayload } from './publish.job.ts';
 import { DEAD_LETTER_QUEUE, stageQueueOptions } from './queues.ts';
 import { SYNC_QUEUE, handleSync, syncPayload, syncSchedules, type SyncPayload } from './sync.job.ts';
@@ -56,11 +66,24 @@ function parsePayload<T>(schema: ZodType<T>, data: unknown, queue: string): T {
   return parsed.data;
 }
 
-/** Starts pg-boss with schedules and workers for every pipeline stage: what `pulse worker` runs. */
-export async function startWorker(url: string, ctx: PipelineContext): Promise<PgBoss> {
+export interface RunningWorker {
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts pg-boss with schedules and workers for every pipeline stage and the scheduled reports (with
+ * the mail transport: SMTP_URL, or the local capture server): what `pulse worker` runs.
+ */
+export async function startWorker(url: string, ctx: PipelineContext): Promise<RunningWorker> {
   const boss = createBoss(url, ctx, { schedule: true });
   await boss.start();
   await createQueues(boss, ctx.config.jobHeartbeatSeconds);
+  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  if (existing.has(REPORT_QUEUE)) await boss.updateQueue(REPORT_QUEUE, reportQueueOptions(ctx.config.jobHeartbeatSeconds));
+  else await boss.createQueue(REPORT_QUEUE, reportQueueOptions(ctx.config.jobHeartbeatSeconds));
+  const reports = await createReportWorkerContext(ctx);
+  await registerReportSchedules(boss, ctx.pool);
   for (const schedule of syncSchedules(ctx.config)) {
     await boss.schedule(SYNC_QUEUE, schedule.cron, schedule.data, { tz: ctx.config.timeZone, key: schedule.key, singletonKey: schedule.data.mode });
   }
@@ -69,7 +92,16 @@ export async function startWorker(url: string, ctx: PipelineContext): Promise<Pg
   await boss.work(TRANSFORM_QUEUE, work, async ([job]) => handleTransform(ctx, boss, parsePayload(transformPayload, job!.data, TRANSFORM_QUEUE)));
   await boss.work(MODELS_QUEUE, work, async ([job]) => handleModels(ctx, boss, parsePayload(modelsPayload, job!.data, MODELS_QUEUE)));
   await boss.work(PUBLISH_QUEUE, work, async ([job]) => handlePublish(ctx, parsePayload(publishPayload, job!.data, PUBLISH_QUEUE)));
-  return boss;
+  await boss.work(REPORT_QUEUE, reportWorkOptions, async ([job]) =>
+    handleReportSlot(reports, boss, parsePayload(reportPayload, reportPayloadFromJob(job!), REPORT_QUEUE)),
+  );
+  return {
+    boss,
+    stop: async () => {
+      await stopBoss(boss);
+      await reports.close();
+    },
+  };
 }
 
 /** Queues one pipeline run (e.g. the dashboard's retry button, or `pulse sync --queue`). */

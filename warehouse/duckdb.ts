@@ -175,7 +175,7 @@ export async function withDuckDb<T>(path: string, options: OpenOptions, fn: (db:
 
 /** Quotes an identifier. Callers pass names from an allow-list; this only guards the syntax. */
 export function quoteIdent(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new WarehouseError('bad_identifier', `Not a valid identifier: ${JSON.stringify(name)}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new WarehouseError('bad_identifier', `Not a valid identifier: ${JSON.stringify(name)}`);
   return `"${name}"`;
 }
 

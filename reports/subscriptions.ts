@@ -1,0 +1,164 @@
+// Subscriptions: who gets which report, when, in which language and with whose permissions.
+// Validated with zod at the boundary (CLI flags, HTTP bodies); a subscription to a report the
+// role may not see is refused with an error naming the missing permissions.
+import type pg from 'pg';
+import { z } from 'zod';
+import { roles, type Role } from '../lib/auth-roles.ts';
+import { ReportError } from '../lib/errors.ts';
+import { PERIOD_KINDS } from './period.ts';
+import { FORMATS, LANGUAGES, REPORT_NAMES, missingReportPermissions, type Language, type ReportFormat, type ReportName } from './report-definitions.ts';
+
+const timeZone = z.string().refine((value) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Shanghai or UTC');
+
+const cronField = /^[\d*,/-]+$|^[A-Za-z]{3}(-[A-Za-z]{3})?$/;
+
+export const subscriptionInput = z.strictObject({
+  name: z.string().trim().min(1, 'give the subscription a name').max(200),
+  report: z.enum(REPORT_NAMES, { error: (i) => `unknown report ${JSON.stringify(i.input)}: one of ${REPORT_NAMES.join(', ')}` }),
+  formats: z
+    .array(z.enum(FORMATS, { error: (i) => `unknown format ${JSON.stringify(i.input)}: pdf or xlsx` }))
+    .min(1, 'choose pdf, xlsx or both')
+    .max(2)
+    .transform((list) => [...new Set(list)]),
+  recipients: z.array(z.email({ error: (i) => `not an e-mail address: ${JSON.stringify(i.input)}` })).min(1, 'add at least one recipient').max(200),
+  cron: z
+    .string()
+    .trim()
+    .refine((v) => {
+      const fields = v.split(/\s+/);
+      return fields.length === 5 && fields.every((f) => cronField.test(f));
+    }, 'must be a 5-field cron expression, e.g. "0 8 * * 1" for Mondays at 08:00'),
+  timeZone,
+  language: z.enum(LANGUAGES, { error: () => 'must be zh-CN or en' }),
+  role: z.enum(roles, { error: (i) => `unknown role ${JSON.stringify(i.input)}: one of ${roles.join(', ')}` }),
+  period: z.enum(PERIOD_KINDS).default('week'),
+  segmentId: z.number().int().nonnegative().nullable().default(null),
+  paused: z.boolean().default(false),
+});
+export type SubscriptionInput = z.input<typeof subscriptionInput>;
+
+export interface Subscription {
+  id: number;
+  name: string;
+  report: ReportName;
+  formats: ReportFormat[];
+  recipients: string[];
+  cron: string;
+  timeZone: string;
+  language: Language;
+  role: Role;
+  period: (typeof PERIOD_KINDS)[number];
+  segmentId: number | null;
+  paused: boolean;
+}
+
+export type ParsedSubscription = Omit<Subscription, 'id'>;
+
+export type SubscriptionResult = { ok: true; subscription: ParsedSubscription } | { ok: false; error: ReportError };
+
+/** Validates a subscription and its permissions; mistakes come back as a ReportError naming the field. */
+export function parseSubscription(input: unknown): SubscriptionResult {
+  const parsed = subscriptionInput.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, error: new ReportError('bad_subscription', `Invalid subscription: ${issue.path.map(String).join('.') || 'subscription'}: ${issue.message}`) };
+  }
+  const s = parsed.data;
+  const refusal = checkReportAccess(s.report, s.role);
+  if (refusal) return { ok: false, error: refusal };
+  return { ok: true, subscription: { ...s, recipients: s.recipients.map((r) => r.trim()) } };
+}
+
+/** A ReportError when `role` may not see `report`, else undefined. */
+export function checkReportAccess(report: ReportName, role: Role): ReportError | undefined {
+  const missing = missingReportPermissions(report, role);
+  if (missing.length === 0) return undefined;
+  return new ReportError('report_forbidden', `Role "${role}" may not receive the ${report} report: it lacks ${missing.join(', ')} (see lib/auth-roles.ts).`);
+}
+
+interface SubscriptionRow {
+  id: number;
+  name: string;
+  report: ReportName;
+  formats: ReportFormat[];
+  recipients: string[];
+  cron: string;
+  time_zone: string;
+  language: Language;
+  role: Role;
+  period: Subscription['period'];
+  segment_id: number | null;
+  paused: boolean;
+}
+
+function fromRow(r: SubscriptionRow): Subscription {
+  return {
+    id: Number(r.id),
+    name: r.name,
+    report: r.report,
+    formats: r.formats,
+    recipients: r.recipients,
+    cron: r.cron,
+    timeZone: r.time_zone,
+    language: r.language,
+    role: r.role,
+    period: r.period,
+    segmentId: r.segment_id,
+    paused: r.paused,
+  };
+}
+
+const COLUMNS = 'id, name, report, formats, recipients, cron, time_zone, language, role, period, segment_id, paused';
+
+/** Saves a new subscription; throws the validation or permission error. */
+export async function createSubscription(pool: pg.Pool, input: unknown): Promise<Subscription> {
+  const result = parseSubscription(input);
+  if (!result.ok) throw result.error;
+  const s = result.subscription;
+  const { rows } = await pool.query<SubscriptionRow>(
+    `INSERT INTO pulse.report_subscriptions (name, report, formats, recipients, cron, time_zone, language, role, period, segment_id, paused)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+    [s.name, s.report, s.formats, s.recipients, s.cron, s.timeZone, s.language, s.role, s.period, s.segmentId, s.paused],
+  );
+  return fromRow(rows[0]!);
+}
+
+export async function updateSubscription(pool: pg.Pool, id: number, input: unknown): Promise<Subscription> {
+  const result = parseSubscription(input);
+  if (!result.ok) throw result.error;
+  const s = result.subscription;
+  const { rows } = await pool.query<SubscriptionRow>(
+    `UPDATE pulse.report_subscriptions SET name = $2, report = $3, formats = $4, recipients = $5, cron = $6, time_zone = $7, language = $8,
+            role = $9, period = $10, segment_id = $11, paused = $12, updated_at = now()
+     WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, s.name, s.report, s.formats, s.recipients, s.cron, s.timeZone, s.language, s.role, s.period, s.segmentId, s.paused],
+  );
+  if (!rows[0]) throw new ReportError('unknown_subscription', `No subscription ${id}`);
+  return fromRow(rows[0]);
+}
+
+export async function setSubscriptionPaused(pool: pg.Pool, id: number, paused: boolean): Promise<void> {
+  const { rowCount } = await pool.query('UPDATE pulse.report_subscriptions SET paused = $2, updated_at = now() WHERE id = $1', [id, paused]);
+  if (!rowCount) throw new ReportError('unknown_subscription', `No subscription ${id}`);
+}
+
+export async function deleteSubscription(pool: pg.Pool, id: number): Promise<void> {
+  await pool.query('DELETE FROM pulse.report_subscriptions WHERE id = $1', [id]);
+}
+
+export async function getSubscription(pool: pg.Pool, id: number): Promise<Subscription | undefined> {
+  const { rows } = await pool.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM pulse.report_subscriptions WHERE id = $1`, [id]);
+  return rows[0] ? fromRow(rows[0]) : undefined;
+}
+
+export async function listSubscriptions(pool: pg.Pool): Promise<Subscription[]> {
+  const { rows } = await pool.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM pulse.report_subscriptions ORDER BY id`);
+  return rows.map(fromRow);
+}
