@@ -124,9 +124,10 @@ describe('pipeline', () => {
     await source.connect();
     const env = createPulseEnv(small.url, { PULSE_SNAPSHOTS_KEEP: '1' });
     envs.push(env);
+    let reader: ChildProcess | undefined;
     try {
     await runPipelineNow(env.ctx, { mode: 'full', trigger: 'test' });
-    const reader = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'tests', 'helpers', 'snapshot-reader.ts'), env.dataDir], {
+    reader = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'tests', 'helpers', 'snapshot-reader.ts'), env.dataDir], {
       cwd: projectRoot,
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -142,14 +143,17 @@ describe('pipeline', () => {
       await runPipelineNow(env.ctx, { mode: 'incremental', trigger: 'test' });
       published.add(Number((await source.query('SELECT count(*)::int AS n FROM pulse_app.orders WHERE deleted_at IS NULL')).rows[0].n));
     }
-    reader.stdin!.end();
-    await new Promise((resolve) => reader.once('exit', resolve));
+    const running = reader;
+    running.stdin!.end();
+    await new Promise((resolve) => running.once('exit', resolve));
     const summary = JSON.parse(output) as { reads: number; errorCount: number; errors: string[]; counts: number[] };
     expect(summary.errors).toEqual([]);
     expect(summary.reads).toBeGreaterThan(10);
     for (const count of summary.counts) expect(published.has(count)).toBe(true);
     expect(summary.counts.length).toBeGreaterThan(1);
     } finally {
+      // A failure above must not leave the reader process running.
+      if (reader && reader.exitCode === null) reader.kill('SIGKILL');
       await source.end();
       await small.drop();
     }
