@@ -25,8 +25,13 @@ export async function buildSnapshotTables(db: DuckDb, target: string, context: T
     `CREATE TABLE ${t}.core.orders AS
      WITH rates AS (SELECT currency, rate_date, units_per_usd FROM staging.fx_rates WHERE deleted_at IS NULL)
      SELECT o.* EXCLUDE (deleted_at),
+            -- In whole cents and exact integers (DECIMAL division would go through a double and could
+            -- round a half cent down): amount × reporting rate ÷ order-currency rate, half away from zero.
             CASE WHEN o.currency = ? THEN o.total_amount
-                 ELSE round(o.total_amount / r.units_per_usd * rr.units_per_usd, 2)::DECIMAL(14,2) END AS amount_reporting
+                 WHEN r.units_per_usd IS NULL OR rr.units_per_usd IS NULL THEN NULL
+                 ELSE CAST(CAST(sign(o.total_amount) * ((2 * abs(CAST(o.total_amount * 100 AS HUGEINT)) * CAST(rr.units_per_usd * 100000000 AS HUGEINT)
+                                + CAST(r.units_per_usd * 100000000 AS HUGEINT)) // (2 * CAST(r.units_per_usd * 100000000 AS HUGEINT))) AS DECIMAL(38,0)) * 0.01 AS DECIMAL(14,2))
+            END AS amount_reporting
      FROM staging.orders o
      ASOF LEFT JOIN rates r ON r.currency = o.currency AND r.rate_date <= CAST(o.ordered_at AS DATE)
      ASOF LEFT JOIN rates rr ON rr.currency = ? AND rr.rate_date <= CAST(o.ordered_at AS DATE)

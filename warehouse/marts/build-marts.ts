@@ -4,6 +4,7 @@
 import { WarehouseError } from '../../lib/errors.ts';
 import type { DuckDb } from '../duckdb.ts';
 import {
+  createActiveCustomerMonths,
   createBuildInfo,
   createCohortRetention,
   createCustomer360,
@@ -17,10 +18,12 @@ import {
   dropOrderKeys,
   insertOrderFacts,
   selectDefaultAsOf,
+  selectCustomerKeys,
   selectOrderMonths,
   selectSessionTimeZone,
   updateOrderFactScores,
   type DayExpression,
+  type OrderFactEnum,
   type SqlStatement,
 } from './mart.queries.ts';
 
@@ -29,12 +32,14 @@ export interface MartsContext {
   asOf?: string;
 }
 
-export type MartName = 'order_facts' | 'customer_360' | 'daily_kpis' | 'cohort_retention';
+export type MartName = 'order_facts' | 'customer_360' | 'daily_kpis' | 'cohort_retention' | 'active_customer_months';
 
 export interface MartsBuildResult {
   asOf: string;
-  /** Seconds each mart took to build. */
-  seconds: Record<MartName, number>;
+  /** Wall-clock seconds per step ('customer_keys' is the shared pass over the orders). */
+  seconds: Record<MartName | 'customer_keys', number>;
+  /** CPU seconds of this process (all DuckDB threads) per step. */
+  cpuSeconds: Record<MartName | 'customer_keys', number>;
 }
 
 /** Most orders one order_facts insert sorts at once (about 200 MB of sort data). */
@@ -42,60 +47,73 @@ export const ORDER_FACTS_CHUNK_ROWS = 2_000_000;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Creates `<target>.marts.*` (order_facts, build_info, customer_360, daily_kpis, cohort_retention). */
+/**
+ * Creates `<target>.marts.*`: order_facts, build_info, customer_360, daily_kpis, cohort_retention,
+ * active_customer_months.
+ * Each is one set-based statement (order_facts: a few, in chunks); none loops over customers.
+ */
 export async function buildMarts(db: DuckDb, target: string, context: MartsContext = {}): Promise<MartsBuildResult> {
   const asOf = context.asOf ?? (await db.one<{ as_of: string }>(selectDefaultAsOf(target).text)).as_of;
-  if (!DATE.test(asOf) || new Date(`${asOf}T00:00:00Z`).toISOString().slice(0, 10) !== asOf) {
+  if (!DATE.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)) || new Date(`${asOf}T00:00:00Z`).toISOString().slice(0, 10) !== asOf) {
     throw new WarehouseError('bad_as_of', `asOf must be a calendar date as YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
   }
   const days = dayExpression((await db.one<{ time_zone: string }>(selectSessionTimeZone().text)).time_zone);
   await run(db, createMartsSchema(target));
 
-  const seconds = {} as Record<MartName, number>;
-  const timed = async (name: MartName, fn: () => Promise<void>): Promise<void> => {
+  const seconds = {} as MartsBuildResult['seconds'];
+  const cpuSeconds = {} as MartsBuildResult['cpuSeconds'];
+  const timed = async (name: MartName | 'customer_keys', fn: () => Promise<void>): Promise<void> => {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     await fn();
+    const used = process.cpuUsage(cpu);
     seconds[name] = (performance.now() - start) / 1000;
+    cpuSeconds[name] = (used.user + used.system) / 1e6;
   };
-  await timed('order_facts', () => buildOrderFacts(db, target, asOf, days));
-  await run(db, createBuildInfo(target, asOf));
-  // These marts need no particular row order; keeping scan order would only cost memory. The
-  // setting is restored for whatever runs next on this connection.
+  // Which settings a statement may change, it restores: whatever runs next on this connection
+  // (the rest of the pipeline) sees them as before.
   const preserve = await db.one<{ value: boolean }>("SELECT current_setting('preserve_insertion_order') AS value");
-  await db.run('SET preserve_insertion_order = false');
   try {
+    await timed('customer_keys', async () => {
+      for (const name of Object.keys(ORDER_FACT_ENUMS) as OrderFactEnum[]) await run(db, createOrderFactEnum(target, name));
+      await run(db, createOrderKeys(target, asOf));
+    });
+    await timed('order_facts', () => buildOrderFacts(db, target, asOf, days));
+    await run(db, createBuildInfo(target, asOf));
+    // These marts need no particular row order; keeping scan order would only cost memory.
+    await db.run('SET preserve_insertion_order = false');
     await timed('customer_360', () => run(db, createCustomer360(target, asOf, days)));
     await timed('daily_kpis', () => run(db, createDailyKpis(target, asOf)));
-    await timed('cohort_retention', () => run(db, createCohortRetention(target, asOf)));
+    await timed('cohort_retention', () => run(db, createCohortRetention(target, asOf, days)));
+    const keys = await db.one<{ customer_keys: number }>(selectCustomerKeys(target).text);
+    await timed('active_customer_months', () => run(db, createActiveCustomerMonths(target, keys.customer_keys)));
   } finally {
-    await db.run(`SET preserve_insertion_order = ${preserve.value === false ? 'false' : 'true'}`);
+    await db.run(`SET preserve_insertion_order = ${preserve.value === false ? 'false' : 'true'}`).catch(() => undefined);
+    await run(db, dropOrderKeys()).catch(() => undefined);
   }
-  return { asOf, seconds };
+  return { asOf, seconds, cpuSeconds };
 }
 
 async function buildOrderFacts(db: DuckDb, target: string, asOf: string, days: DayExpression): Promise<void> {
-  await run(db, createOrderKeys(target, asOf));
-  try {
-    const statement = selectOrderMonths(target, asOf, days);
-    const months = await db.all<{ month: string; orders: number }>(statement.text, statement.values);
-    for (const name of Object.keys(ORDER_FACT_ENUMS) as (keyof typeof ORDER_FACT_ENUMS)[]) await run(db, createOrderFactEnum(target, name));
-    await run(db, createOrderFactsTable(target));
-    for (const [from, to] of chunkMonths(months, asOf, ORDER_FACTS_CHUNK_ROWS)) await run(db, insertOrderFacts(target, from, to, days));
-  } finally {
-    await run(db, dropOrderKeys());
-  }
+  const statement = selectOrderMonths(target, asOf, days);
+  const months = await db.all<{ month: string; orders: number }>(statement.text, statement.values);
+  await run(db, createOrderFactsTable(target));
+  for (const [from, to] of chunkMonths(months, asOf, ORDER_FACTS_CHUNK_ROWS)) await run(db, insertOrderFacts(target, from, to, days));
 }
 
+/** Before any order a source can hold: the first chunk starts here, so no early order is missed. */
+const EARLIEST_DAY = '0001-01-01';
+
 /**
- * Cuts consecutive months into day ranges of at most `maxRows` orders (a bigger month is a range of
- * its own). The ranges touch, start on the first month and end on the as-of day, so every order up to
- * the as-of day is in exactly one.
+ * Cuts consecutive months into day ranges of at most about `maxRows` orders (a bigger month is a
+ * range of its own). The ranges touch, the first starts before any order and the last ends on the
+ * as-of day, so every order up to the as-of day is in exactly one — whatever the (estimated) counts.
  */
 export function chunkMonths(months: { month: string; orders: number }[], asOf: string, maxRows: number): [string, string][] {
-  const starts: string[] = [];
+  const starts: string[] = [EARLIEST_DAY];
   let rows = 0;
   for (const { month, orders } of months) {
-    if (starts.length === 0 || rows + orders > maxRows) {
+    if (rows > 0 && rows + orders > maxRows && month > starts[starts.length - 1]! && month <= asOf) {
       starts.push(month);
       rows = 0;
     }

@@ -24,19 +24,21 @@ export interface DimensionDefinition {
   label: LocalizedText;
   /** How filter values are bound: text dimensions compare as VARCHAR, integer ones need whole numbers. Time dimensions are not filterable (use from/to). */
   valueType: 'text' | 'integer' | 'time';
+  /** Rows grouped by an ordinal dimension come in its order; others come biggest first. */
+  ordinal: boolean;
 }
 
 export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
-  day: { name: 'day', label: { en: 'Day', 'zh-CN': '日' }, valueType: 'time' },
-  week: { name: 'week', label: { en: 'Week (from Monday)', 'zh-CN': '周（周一起）' }, valueType: 'time' },
-  month: { name: 'month', label: { en: 'Month', 'zh-CN': '月' }, valueType: 'time' },
-  channel: { name: 'channel', label: { en: 'Sales channel', 'zh-CN': '销售渠道' }, valueType: 'text' },
-  country: { name: 'country', label: { en: 'Country', 'zh-CN': '国家/地区' }, valueType: 'text' },
-  region: { name: 'region', label: { en: 'Region', 'zh-CN': '区域' }, valueType: 'text' },
-  currency: { name: 'currency', label: { en: 'Currency', 'zh-CN': '币种' }, valueType: 'text' },
-  segment_id: { name: 'segment_id', label: { en: 'Segment', 'zh-CN': '客户分群' }, valueType: 'integer' },
-  churn_band: { name: 'churn_band', label: { en: 'Churn risk band', 'zh-CN': '流失风险等级' }, valueType: 'text' },
-  months_since: { name: 'months_since', label: { en: 'Months since first order', 'zh-CN': '首单后月数' }, valueType: 'integer' },
+  day: { name: 'day', label: { en: 'Day', 'zh-CN': '日' }, valueType: 'time', ordinal: true },
+  week: { name: 'week', label: { en: 'Week (from Monday)', 'zh-CN': '周（周一起）' }, valueType: 'time', ordinal: true },
+  month: { name: 'month', label: { en: 'Month', 'zh-CN': '月' }, valueType: 'time', ordinal: true },
+  channel: { name: 'channel', label: { en: 'Sales channel', 'zh-CN': '销售渠道' }, valueType: 'text', ordinal: false },
+  country: { name: 'country', label: { en: 'Country', 'zh-CN': '国家/地区' }, valueType: 'text', ordinal: false },
+  region: { name: 'region', label: { en: 'Region', 'zh-CN': '区域' }, valueType: 'text', ordinal: false },
+  currency: { name: 'currency', label: { en: 'Currency', 'zh-CN': '币种' }, valueType: 'text', ordinal: false },
+  segment_id: { name: 'segment_id', label: { en: 'Segment', 'zh-CN': '客户分群' }, valueType: 'integer', ordinal: false },
+  churn_band: { name: 'churn_band', label: { en: 'Churn risk band', 'zh-CN': '流失风险等级' }, valueType: 'text', ordinal: false },
+  months_since: { name: 'months_since', label: { en: 'Months since first order', 'zh-CN': '首单后月数' }, valueType: 'integer', ordinal: true },
 };
 
 export const METRIC_SOURCE_NAMES = ['orders', 'daily', 'lapses', 'cohorts', 'customers'] as const;
@@ -151,9 +153,15 @@ export interface MetricDefinition {
   summable: boolean;
   /**
    * The same metric from daily_kpis, used when a query has no filters and groups by time at most.
-   * `byDayOnly`: the daily value cannot be added up into weeks, months or a total (distinct customers).
+   * `byDayOnly`: the daily value cannot be added up into weeks, months or a total (distinct customers);
+   * the total then comes from the monthly customer bitmaps (marts.active_customer_months).
    */
   daily?: { expression: string; summable: boolean; byDayOnly?: boolean };
+  /**
+   * A money ratio of two summable metrics (average order value = revenue / orders): in a grouped
+   * query its total is derived exactly from theirs, with no second scan.
+   */
+  ratioOf?: { numerator: MetricName; denominator: MetricName };
   dimensions: readonly Dimension[];
   /** Whether grouped rows add up to the total, for the reader (false for distinct counts and ratios). */
   additive: boolean;
@@ -231,6 +239,7 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
     expression: exactMoneyRatioSql(PAID_REVENUE, PAID_ORDERS),
     summable: false,
     daily: { expression: exactMoneyRatioSql('sum(revenue)', 'sum(orders)'), summable: false },
+    ratioOf: { numerator: 'revenue', denominator: 'orders' },
     dimensions: ORDER_DIMENSIONS,
     additive: false,
     emptyValue: null,

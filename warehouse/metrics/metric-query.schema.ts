@@ -120,8 +120,7 @@ export function parseMetricQuery<M extends MetricName>(input: MetricQuery<M> | u
   const parsed = querySchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : fieldOfRootIssue(issue);
-    return { ok: false, error: new BadQueryError(field, issue.message) };
+    return { ok: false, error: new BadQueryError(fieldOf(issue), messageOf(issue)) };
   }
   const q = parsed.data;
   const filters: Partial<Record<Dimension, FilterValue[]>> = {};
@@ -144,10 +143,17 @@ export function parseMetricQuery<M extends MetricName>(input: MetricQuery<M> | u
   };
 }
 
-function fieldOfRootIssue(issue: z.core.$ZodIssue): string {
-  // An unknown top-level key: name it rather than the query as a whole.
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) return issue.keys[0]!;
-  return 'query';
+/** The dotted path of the offending field; for an unknown key, the key itself (`filters.colour`, `orderBy`). */
+function fieldOf(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) path.push(issue.keys[0]!);
+  return path.length > 0 ? path.join('.') : 'query';
+}
+
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const key = JSON.stringify(issue.keys[0]);
+  return issue.path.length > 0 && issue.path[0] === 'filters' ? `unknown dimension ${key}` : `unknown field ${key}`;
 }
 
 export function isCalendarDate(value: string): boolean {

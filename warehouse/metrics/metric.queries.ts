@@ -3,9 +3,9 @@
 // (allow-list) and pass through `quoteIdent`; every value a user chose (dates, filter values) is a
 // bound `?`.
 import { quoteIdent, type BoundValue } from '../duckdb.ts';
-import type { SqlStatement } from '../marts/mart.queries.ts';
+import { bitmapSize, type SqlStatement } from '../marts/mart.queries.ts';
 import { CUSTOMER_KEYS, DIMENSIONS, isTimeDimension, type Dimension, type MetricSource, type TimeDimension } from './metric-definitions.ts';
-import type { FilterValue } from './metric-query.schema.ts';
+import { addDays, type FilterValue } from './metric-query.schema.ts';
 
 export interface MetricSelection {
   source: MetricSource;
@@ -27,7 +27,7 @@ export function selectGroupedMetrics(selection: MetricSelection, maxGroups: numb
   const groups = groupBy.map((d) => groupExpression(source, d));
   const select = [
     ...groupBy.map((d, i) => `${labelExpression(d, groups[i]!)} AS ${quoteIdent(d)}`),
-    ...renderMetrics(selection, values),
+    ...renderMetrics(selection),
   ];
   const where = renderWhere(selection, values);
   values.push(maxGroups + 1);
@@ -43,9 +43,51 @@ export function selectGroupedMetrics(selection: MetricSelection, maxGroups: numb
 /** One row: each metric over the whole range and filters. */
 export function selectTotalMetrics(selection: MetricSelection): SqlStatement {
   const values: BoundValue[] = [];
-  const select = renderMetrics(selection, values);
+  const select = renderMetrics(selection);
   const where = renderWhere(selection, values);
   return { text: `SELECT ${select.join(', ')} FROM ${qualifiedTable(selection.source.table)} ${where}`, values };
+}
+
+/**
+ * Distinct customers with a paid order in [from, to], unfiltered: the OR of the monthly bitmaps of the
+ * months wholly inside the range and the bitmaps of the orders on the days left at either end. Every
+ * bound is a constant, so the order scans read only the row groups of those days.
+ */
+export function selectActiveCustomersTotal(from: string, to: string, customerKeys: number, name: string): SqlStatement {
+  const { wholeMonths, days } = splitIntoMonths(from, to);
+  const values: BoundValue[] = [];
+  const parts: string[] = [];
+  if (wholeMonths) {
+    parts.push('SELECT customers FROM marts.active_customer_months WHERE month >= CAST(? AS DATE) AND month < CAST(? AS DATE)');
+    values.push(wholeMonths[0], wholeMonths[1]);
+  }
+  for (const [lo, hi] of days) {
+    parts.push(
+      `SELECT bitstring_agg(customer_key, 1, ${bitmapSize(customerKeys)}) AS customers FROM marts.order_facts WHERE status = 'paid' AND order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)`,
+    );
+    values.push(lo, hi);
+  }
+  return { text: `SELECT coalesce(bit_count(bit_or(customers)), 0) AS ${quoteIdent(name)} FROM (${parts.join(' UNION ALL ')})`, values };
+}
+
+/**
+ * [from, to] as the whole calendar months inside it ([first month, month after the last)) and the
+ * day ranges left over at either end.
+ */
+export function splitIntoMonths(from: string, to: string): { wholeMonths: [string, string] | null; days: [string, string][] } {
+  const firstWhole = from.endsWith('-01') ? from : nextMonth(from);
+  const endWhole = nextMonth(to) === addDays(to, 1) ? nextMonth(to) : `${to.slice(0, 7)}-01`;
+  if (firstWhole >= endWhole) return { wholeMonths: null, days: [[from, to]] };
+  const days: [string, string][] = [];
+  if (from < firstWhole) days.push([from, addDays(firstWhole, -1)]);
+  if (endWhole <= to) days.push([endWhole, to]);
+  return { wholeMonths: [firstWhole, endWhole], days };
+}
+
+/** The first day of the month after the one `day` is in. */
+function nextMonth(day: string): string {
+  const [y, m] = day.split('-').map(Number) as [number, number];
+  return m === 12 ? `${String(y + 1).padStart(4, '0')}-01-01` : `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}-01`;
 }
 
 /** How the marts were built: the as-of day and the size of the distinct-customer bitmap. */
@@ -53,12 +95,9 @@ export function selectBuildInfo(): SqlStatement {
   return { text: "SELECT strftime(as_of, '%Y-%m-%d') AS as_of, customer_keys FROM marts.build_info", values: [] };
 }
 
-function renderMetrics(selection: MetricSelection, values: BoundValue[]): string[] {
-  return selection.metrics.map(({ name, expression }) => {
-    const parts = expression.split(CUSTOMER_KEYS);
-    for (let i = 1; i < parts.length; i++) values.push(Math.max(1, selection.customerKeys));
-    return `${parts.join('?')} AS ${quoteIdent(name)}`;
-  });
+function renderMetrics(selection: MetricSelection): string[] {
+  // The bitmap size must be a constant for DuckDB; it is a checked whole number from build_info.
+  return selection.metrics.map(({ name, expression }) => `${expression.split(CUSTOMER_KEYS).join(bitmapSize(selection.customerKeys))} AS ${quoteIdent(name)}`);
 }
 
 function renderWhere(selection: MetricSelection, values: BoundValue[]): string {

@@ -4,6 +4,7 @@
 // are computed in one scan, and their rows are merged by group.
 import type { DuckDb, JsonValue } from '../duckdb.ts';
 import {
+  DIMENSIONS,
   METRICS,
   METRIC_SOURCES,
   isTimeDimension,
@@ -14,7 +15,7 @@ import {
   type TimeDimension,
 } from './metric-definitions.ts';
 import { addDays, daysBetween, parseMetricQuery, subtractYear, MAX_LIMIT, type CompareTo, type MetricQuery, type ValidatedMetricQuery } from './metric-query.schema.ts';
-import { selectBuildInfo, selectGroupedMetrics, selectTotalMetrics, type MetricSelection } from './metric.queries.ts';
+import { selectActiveCustomersTotal, selectBuildInfo, selectGroupedMetrics, selectTotalMetrics, type MetricSelection } from './metric.queries.ts';
 
 export type MetricValue = string | number | null;
 /** One result row: the dimension values (by dimension name) and the metric values (by metric name). */
@@ -75,7 +76,8 @@ interface MetricPlan<M extends MetricName> {
   metric: M;
   rowSource: MetricSourceName;
   rowExpression: string;
-  totalSource: MetricSourceName;
+  /** 'monthly_bitmaps': distinct customers from marts.active_customer_months (unfiltered queries only). */
+  totalSource: MetricSourceName | 'monthly_bitmaps';
   totalExpression: string;
   /** The total is the exact sum of the rows. */
   summable: boolean;
@@ -86,7 +88,7 @@ interface MetricPlan<M extends MetricName> {
  * the same definitions, pre-added, so the numbers are identical. Everything else reads the metric's
  * own source.
  */
-export function planMetric<M extends MetricName>(metric: M, groupBy: Dimension[], filters: Partial<Record<Dimension, unknown>>): MetricPlan<M> {
+function planMetric<M extends MetricName>(metric: M, groupBy: Dimension[], filters: Partial<Record<Dimension, unknown>>): MetricPlan<M> {
   const def = METRICS[metric];
   const own = def.totalExpression ?? def.expression;
   if (def.daily && Object.keys(filters).length === 0 && groupBy.every(isTimeDimension)) {
@@ -94,7 +96,7 @@ export function planMetric<M extends MetricName>(metric: M, groupBy: Dimension[]
       return { metric, rowSource: 'daily', rowExpression: def.daily.expression, totalSource: 'daily', totalExpression: def.daily.expression, summable: def.daily.summable };
     }
     if (groupBy.length === 0 || (groupBy.length === 1 && groupBy[0] === 'day')) {
-      return { metric, rowSource: 'daily', rowExpression: def.daily.expression, totalSource: def.source, totalExpression: own, summable: false };
+      return { metric, rowSource: 'daily', rowExpression: def.daily.expression, totalSource: 'monthly_bitmaps', totalExpression: own, summable: false };
     }
   }
   return { metric, rowSource: def.source, rowExpression: def.expression, totalSource: def.source, totalExpression: own, summable: def.summable };
@@ -124,9 +126,12 @@ async function queryRange<M extends MetricName>(
 
   const groups = new Map<string, MetricRow>();
   const truncatedSources = new Set<MetricSourceName>();
+  // Numerator and denominator sums of ratio metrics, per group, kept out of the rows.
+  const ratioParts = new Map<string, Map<MetricName, [number, number]>>();
   if (query.groupBy.length > 0) {
     for (const [source, sourcePlans] of bySource(plans, (p) => p.rowSource)) {
-      const statement = selectGroupedMetrics(selection(source, sourcePlans.map((p) => ({ name: p.metric, expression: p.rowExpression }))), MAX_LIMIT);
+      const columns = sourcePlans.flatMap((p) => [{ name: p.metric, expression: p.rowExpression }, ...ratioColumns(p)]);
+      const statement = selectGroupedMetrics(selection(source, columns), MAX_LIMIT);
       const rows = await db.all(statement.text, statement.values);
       if (rows.length > MAX_LIMIT) truncatedSources.add(source);
       for (const row of rows.slice(0, MAX_LIMIT)) {
@@ -137,7 +142,14 @@ async function queryRange<M extends MetricName>(
           group = Object.fromEntries(query.groupBy.map((d, i) => [d, dims[i]!]));
           groups.set(key, group);
         }
-        for (const p of sourcePlans) group[p.metric] = toMetricValue(row[p.metric]);
+        for (const p of sourcePlans) {
+          group[p.metric] = toMetricValue(row[p.metric]);
+          if (ratioColumns(p).length > 0) {
+            const parts = ratioParts.get(key) ?? new Map<MetricName, [number, number]>();
+            parts.set(p.metric, [toMetricValue(row[`${RATIO_PREFIX}num_${p.metric}`]) ?? 0, toMetricValue(row[`${RATIO_PREFIX}den_${p.metric}`]) ?? 0]);
+            ratioParts.set(key, parts);
+          }
+        }
       }
     }
   }
@@ -145,13 +157,22 @@ async function queryRange<M extends MetricName>(
   const totals = Object.fromEntries(query.metrics.map((m) => [m, null])) as Record<M, number | null>;
   const needTotalQuery: MetricPlan<M>[] = [];
   for (const plan of plans) {
-    if (query.groupBy.length > 0 && plan.summable && !truncatedSources.has(plan.rowSource)) {
+    const complete = query.groupBy.length > 0 && !truncatedSources.has(plan.rowSource);
+    if (complete && plan.summable) {
       totals[plan.metric] = sumExactly([...groups.values()].map((row) => row[plan.metric]), METRICS[plan.metric].unit);
+    } else if (complete && ratioColumns(plan).length > 0) {
+      const parts = [...ratioParts.values()].map((p) => p.get(plan.metric) ?? [0, 0]);
+      totals[plan.metric] = exactMoneyRatio(sumExactly(parts.map((p) => p[0]), 'currency'), sumExactly(parts.map((p) => p[1]), 'count'));
     } else {
       needTotalQuery.push(plan);
     }
   }
-  for (const [source, sourcePlans] of bySource(needTotalQuery, (p) => p.totalSource)) {
+  for (const plan of needTotalQuery.filter((p) => p.totalSource === 'monthly_bitmaps')) {
+    const statement = selectActiveCustomersTotal(from, to, customerKeys, plan.metric);
+    totals[plan.metric] = toMetricValue((await db.one(statement.text, statement.values))[plan.metric]);
+  }
+  const scans = needTotalQuery.filter((p): p is MetricPlan<M> & { totalSource: MetricSourceName } => p.totalSource !== 'monthly_bitmaps');
+  for (const [source, sourcePlans] of bySource(scans, (p) => p.totalSource)) {
     const statement = selectTotalMetrics(selection(source, sourcePlans.map((p) => ({ name: p.metric, expression: p.totalExpression }))));
     const row = await db.one(statement.text, statement.values);
     for (const p of sourcePlans) totals[p.metric] = toMetricValue(row[p.metric]);
@@ -174,6 +195,27 @@ async function queryRange<M extends MetricName>(
   return { from, to, rows: rows.slice(0, query.limit), totals, truncated: truncatedSources.size > 0 || rows.length > query.limit };
 }
 
+const RATIO_PREFIX = '__ratio_';
+
+/** For a ratio metric read from its own source, the grouped query also sums its two parts. */
+function ratioColumns(plan: MetricPlan<MetricName>): { name: string; expression: string }[] {
+  const ratio = METRICS[plan.metric].ratioOf;
+  if (!ratio || plan.rowSource !== METRICS[plan.metric].source) return [];
+  return [
+    { name: `${RATIO_PREFIX}num_${plan.metric}`, expression: METRICS[ratio.numerator].expression },
+    { name: `${RATIO_PREFIX}den_${plan.metric}`, expression: METRICS[ratio.denominator].expression },
+  ];
+}
+
+/** `money / count` rounded half away from zero to the cent, in whole cents: the same as exactMoneyRatioSql. */
+function exactMoneyRatio(money: number, count: number): number | null {
+  if (count <= 0) return null;
+  const cents = BigInt(Math.round(money * 100));
+  const n = BigInt(count);
+  const magnitude = (2n * (cents < 0n ? -cents : cents) + n) / (2n * n);
+  return Number(cents < 0n ? -magnitude : magnitude) / 100;
+}
+
 function bySource<P>(plans: P[], sourceOf: (plan: P) => MetricSourceName): Map<MetricSourceName, P[]> {
   const out = new Map<MetricSourceName, P[]>();
   for (const plan of plans) out.set(sourceOf(plan), [...(out.get(sourceOf(plan)) ?? []), plan]);
@@ -191,10 +233,10 @@ function sumExactly(values: MetricValue[], unit: MetricUnit): number {
   return sum / scale;
 }
 
-/** Time-grouped rows in time order; others biggest first by the first metric, then by their labels. */
+/** Rows grouped by time (or months since) in that order; others biggest first by the first metric, then by their labels. */
 function rowOrder(groupBy: Dimension[], firstMetric: MetricName): (a: MetricRow, b: MetricRow) => number {
-  const time = groupBy.filter(isTimeDimension);
-  const others = groupBy.filter((d) => !isTimeDimension(d));
+  const time = groupBy.filter((d) => DIMENSIONS[d].ordinal);
+  const others = groupBy.filter((d) => !DIMENSIONS[d].ordinal);
   return (a, b) => {
     for (const d of time) {
       const c = compareValues(a[d] ?? null, b[d] ?? null);
