@@ -10,6 +10,12 @@ import { createPool } from '../../../lib/pg-pool.ts';
 interface ServerContext {
   config: PulseConfig;
   pool: pg.Pool;
+  /**
+   * The operational database that holds personal data (pulse_app.customers): SOURCE_DATABASE_URL, or
+   * Pulse's own database when the source lives there (the demo). Pages read names, e-mails and phones
+   * from here for the rows they show; the warehouse never has them.
+   */
+  sourcePool: pg.Pool;
   databaseUrl: string;
 }
 
@@ -25,7 +31,8 @@ export function getServerContext(): Promise<ServerContext> {
       throw new ConfigError('missing_database_url', 'DATABASE_URL is not set: start the dashboard with `pulse serve` (or startDashboard()), which passes it.');
     }
     const pool = createPool(config.databaseUrl, 20);
-    return { config, pool, databaseUrl: config.databaseUrl };
+    const sourcePool = config.sourceDatabaseUrl && config.sourceDatabaseUrl !== config.databaseUrl ? createPool(config.sourceDatabaseUrl, 20) : pool;
+    return { config, pool, sourcePool, databaseUrl: config.databaseUrl };
   })().catch((error: unknown) => {
     // Do not cache a failure (e.g. PostgreSQL not up yet): the next request tries again.
     holder.__pulseDashboard = undefined;

@@ -1,0 +1,364 @@
+// The Customers page: search (personal fields in PostgreSQL, see people.ts) combined with warehouse
+// filters (segment, risk band, region, tag) by customer id, and the 360 view of one customer from the
+// published snapshot. Server-only; personal data is joined in for the rows shown and masked per role.
+import 'server-only';
+import { z } from 'zod';
+import type { DuckDb, JsonValue } from '../../../warehouse/index.ts';
+import { cachedFromSnapshot, withSnapshot } from '../server/warehouse.ts';
+import { getPeople, searchPeople, type Person } from './people.ts';
+
+export const PAGE_SIZE = 25;
+export const customerSorts = ['value', 'risk', 'monetary', 'recency', 'id'] as const;
+export type CustomerSort = (typeof customerSorts)[number];
+export const riskBands = ['high', 'medium', 'low'] as const;
+
+/** Names, tags and regions come from the data (any language): letters, digits and a few separators. */
+const label = (max: number) =>
+  z
+    .string()
+    .max(max, 'is too long')
+    .regex(/^[\p{L}\p{N} _.,'()&/-]+$/u, 'has characters this field does not have');
+
+export const customerQuerySchema = z.object({
+  // Anything a name, e-mail, phone or company can hold. It is only ever a bound value; markup and
+  // statement separators are refused outright so they are never even looked up.
+  q: z
+    .string()
+    .trim()
+    .max(100, 'is too long (at most 100 characters)')
+    .refine((v) => !/[<>;\\]|--/.test(v) && ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'may not contain < > ; \\ -- or control characters')
+    .refine((v) => v === '' || [...v].length >= 2, 'needs at least 2 characters')
+    .optional(),
+  segment: z.string().regex(/^\d{1,9}$/, 'must be a segment number').transform(Number).optional(),
+  band: z.enum(riskBands, { error: `must be one of ${riskBands.join(', ')}` }).optional(),
+  region: label(100).optional(),
+  tag: label(50).optional(),
+  sort: z.enum(customerSorts, { error: `must be one of ${customerSorts.join(', ')}` }).optional(),
+  page: z.string().regex(/^\d{1,5}$/, 'must be a page number').transform(Number).refine((n) => n >= 1, 'must be 1 or more').default(1),
+});
+export type CustomerQuery = z.output<typeof customerQuerySchema>;
+
+const queryKeys = ['q', 'segment', 'band', 'region', 'tag', 'sort', 'page'] as const;
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
+
+/** Parses search params for the Customers page and /api/customers; a key given twice is an error. */
+export function parseCustomerQuery(params: Record<string, string | string[] | undefined> | URLSearchParams): ParseResult<CustomerQuery> {
+  const raw: Record<string, string> = {};
+  for (const key of queryKeys) {
+    const values = params instanceof URLSearchParams ? params.getAll(key) : ([] as string[]).concat(params[key] ?? []);
+    if (values.length > 1) return { ok: false, field: key, message: 'must be given once' };
+    if (values[0]) raw[key] = values[0];
+  }
+  const parsed = customerQuerySchema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  return { ok: false, field: String(issue.path[0] ?? 'q'), message: issue.message };
+}
+
+export function customerQueryToString(query: Partial<CustomerQuery>): string {
+  const params = new URLSearchParams();
+  if (query.q) params.set('q', query.q);
+  if (query.segment !== undefined) params.set('segment', String(query.segment));
+  if (query.band) params.set('band', query.band);
+  if (query.region) params.set('region', query.region);
+  if (query.tag) params.set('tag', query.tag);
+  if (query.sort) params.set('sort', query.sort);
+  if (query.page && query.page > 1) params.set('page', String(query.page));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface CustomerRow {
+  id: number;
+  person: Person | null;
+  region: string | null;
+  city: string | null;
+  country: string | null;
+  currency: string | null;
+  tags: string[];
+  segmentId: number | null;
+  segmentEn: string | null;
+  segmentZh: string | null;
+  churnRisk: number | null;
+  churnBand: string | null;
+  monetary: number | null;
+  frequency: number | null;
+  lastOrderAt: string | null;
+  expectedValue12m: number | null;
+}
+
+export interface CustomerSearchResult {
+  rows: CustomerRow[];
+  total: number;
+  page: number;
+  pages: number;
+  /** The text search matched more customers than it hands on; the page asks to narrow it down. */
+  capped: boolean;
+}
+
+const sortSql: Record<CustomerSort, string> = {
+  value: 'expected_value_12m DESC NULLS LAST, customer_id',
+  risk: 'churn_risk DESC NULLS LAST, expected_value_12m DESC NULLS LAST, customer_id',
+  monetary: 'monetary DESC NULLS LAST, customer_id',
+  recency: 'recency_days ASC NULLS LAST, customer_id',
+  id: 'customer_id',
+};
+
+interface WarehouseRow {
+  [key: string]: JsonValue;
+  customer_id: number;
+  region: string | null;
+  city: string | null;
+  country: string | null;
+  currency: string | null;
+  tags: string[] | null;
+  segment_id: number | null;
+  segment_name_en: string | null;
+  segment_name_zh: string | null;
+  churn_risk: number | null;
+  churn_band: string | null;
+  monetary: number | null;
+  frequency: number | null;
+  last_order_at: string | null;
+  expected_value_12m: number | null;
+}
+
+const listColumns = `customer_id, region, city, country, currency, tags, segment_id, segment_name_en, segment_name_zh, churn_risk, churn_band,
+  CAST(monetary AS DOUBLE) AS monetary, frequency, strftime(last_order_at, '%Y-%m-%d') AS last_order_at, expected_value_12m`;
+
+/** WHERE conditions and values for the warehouse filters; every value is bound. */
+function warehouseFilters(query: Pick<CustomerQuery, 'segment' | 'band' | 'region' | 'tag'>): { where: string[]; values: (string | number)[] } {
+  const where: string[] = [];
+  const values: (string | number)[] = [];
+  const add = (condition: string, value: string | number) => {
+    where.push(condition);
+    values.push(value);
+  };
+  if (query.segment !== undefined) add('segment_id = ?', query.segment);
+  if (query.band) add('churn_band = ?', query.band);
+  if (query.region) add('region = ?', query.region);
+  if (query.tag) add('list_contains(tags, ?)', query.tag);
+  return { where, values };
+}
+
+/** A page of customers for the filters (no text search): the same for everyone, cached per snapshot. */
+function listFromWarehouse(query: CustomerQuery): Promise<{ rows: WarehouseRow[]; total: number }> {
+  const sort = query.sort ?? 'value';
+  return cachedFromSnapshot(`customers|${JSON.stringify({ ...query, q: undefined, sort })}`, async (db) => {
+    const { where, values } = warehouseFilters(query);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM marts.customer_360 ${whereSql}`, values);
+    const rows = await db.all<WarehouseRow>(`SELECT ${listColumns} FROM marts.customer_360 ${whereSql} ORDER BY ${sortSql[sort]} LIMIT ? OFFSET ?`, [
+      ...values,
+      PAGE_SIZE,
+      (query.page - 1) * PAGE_SIZE,
+    ]);
+    return { rows, total: count.n };
+  });
+}
+
+/** The text-search matches (ids from PostgreSQL, best first) narrowed by the warehouse filters. */
+async function filterMatches(db: DuckDb, ids: number[], query: CustomerQuery): Promise<{ rows: WarehouseRow[]; total: number }> {
+  if (ids.length === 0) return { rows: [], total: 0 };
+  const { where, values } = warehouseFilters(query);
+  const sort = query.sort ? sortSql[query.sort] : 'm.rank';
+  // The ids travel as one bound string (DuckDB binds scalars only), split and cast in SQL.
+  const rows = await db.all<WarehouseRow & { total: number }>(
+    `WITH m AS (SELECT CAST(unnest(string_split(?, ',')) AS BIGINT) AS customer_id, unnest(range(?)) AS rank)
+     SELECT ${listColumns}, count(*) OVER () AS total
+     FROM marts.customer_360 JOIN m USING (customer_id)
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY ${sort} LIMIT ? OFFSET ?`,
+    [ids.join(','), ids.length, ...values, PAGE_SIZE, (query.page - 1) * PAGE_SIZE],
+  );
+  return { rows, total: rows[0]?.total ?? (query.page > 1 ? await countMatches(db, ids, query) : 0) };
+}
+
+async function countMatches(db: DuckDb, ids: number[], query: CustomerQuery): Promise<number> {
+  const { where, values } = warehouseFilters(query);
+  const row = await db.one<{ n: number }>(
+    `SELECT count(*) AS n FROM marts.customer_360 WHERE customer_id IN (SELECT CAST(unnest(string_split(?, ',')) AS BIGINT)) ${where.length ? `AND ${where.join(' AND ')}` : ''}`,
+    [ids.join(','), ...values],
+  );
+  return row.n;
+}
+
+export async function searchCustomers(query: CustomerQuery, options: { unmasked: boolean }): Promise<CustomerSearchResult> {
+  let found: { rows: WarehouseRow[]; total: number };
+  let capped = false;
+  if (query.q) {
+    const matches = await searchPeople(query.q);
+    capped = matches.capped;
+    found = await withSnapshot((db) => filterMatches(db, matches.ids, query));
+  } else {
+    found = await listFromWarehouse(query);
+  }
+  const people = await getPeople(
+    found.rows.map((r) => r.customer_id),
+    options,
+  );
+  return {
+    rows: found.rows.map((r) => toCustomerRow(r, people.get(r.customer_id) ?? null)),
+    total: found.total,
+    page: query.page,
+    pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)),
+    capped,
+  };
+}
+
+function toCustomerRow(r: WarehouseRow, person: Person | null): CustomerRow {
+  return {
+    id: r.customer_id,
+    person,
+    region: r.region,
+    city: r.city,
+    country: r.country,
+    currency: r.currency,
+    tags: r.tags ?? [],
+    segmentId: r.segment_id,
+    segmentEn: r.segment_name_en,
+    segmentZh: r.segment_name_zh,
+    churnRisk: r.churn_risk,
+    churnBand: r.churn_band,
+    monetary: r.monetary,
+    frequency: r.frequency,
+    lastOrderAt: r.last_order_at,
+    expectedValue12m: r.expected_value_12m,
+  };
+}
+
+export interface CustomerFilterOptions {
+  tags: string[];
+}
+
+/** The tags customers carry (the region and segment choices come from getFilterOptions). */
+export function getCustomerFilterOptions(): Promise<CustomerFilterOptions> {
+  return cachedFromSnapshot('customer-filter-options', async (db) => {
+    const tags = await db.all<{ tag: string }>('SELECT DISTINCT unnest(tags) AS tag FROM marts.customer_360 ORDER BY tag LIMIT 200');
+    return { tags: tags.map((t) => t.tag) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The 360 view of one customer.
+
+export type TimelineKind = 'order' | 'interaction' | 'ticket' | 'campaign';
+
+export interface TimelineEvent {
+  kind: TimelineKind;
+  at: string;
+  /** order: status; interaction: direction; ticket: status; campaign: event type. */
+  detail: string;
+  channel: string | null;
+  /** Interaction or ticket subject, campaign name. */
+  title: string | null;
+  amount: number | null;
+  currency: string | null;
+  priority: string | null;
+}
+
+export interface Customer360 {
+  id: number;
+  person: Person | null;
+  profile: {
+    country: string | null;
+    region: string | null;
+    city: string | null;
+    preferredLanguage: string | null;
+    currency: string | null;
+    tags: string[];
+    firstOrderAt: string | null;
+    lastOrderAt: string | null;
+    tenureDays: number | null;
+  };
+  rfm: { r: number | null; f: number | null; m: number | null; group: string | null; recencyDays: number | null; frequency: number | null; monetary: number | null; aov: number | null };
+  activity: { orders90d: number | null; revenue90d: number | null; interactions90d: number | null; openTickets: number | null; ticketsTotal: number | null; opens90d: number | null; clicks90d: number | null };
+  segment: { id: number | null; en: string | null; zh: string | null };
+  segmentHistory: { runId: number; runAt: string; segmentId: number | null; en: string | null; zh: string | null }[];
+  churn: { risk: number | null; band: string | null; probability: number | null; pAlive: number | null; drivers: string[] };
+  value: { expected12m: number | null; expectedOrders30d: number | null; expectedOrders90d: number | null; expectedOrderValue: number | null };
+  timeline: TimelineEvent[];
+  reportingCurrency: string;
+}
+
+export const TIMELINE_LIMIT = 60;
+
+/** Everything the customer page shows; null when the snapshot has no such customer. */
+export async function getCustomer360(id: number, options: { unmasked: boolean }): Promise<Customer360 | null> {
+  const data = await cachedFromSnapshot(`customer|${id}`, (db) => loadCustomer360(db, id));
+  if (!data) return null;
+  const people = await getPeople([id], options);
+  return { ...data, person: people.get(id) ?? null };
+}
+
+async function loadCustomer360(db: DuckDb, id: number): Promise<Omit<Customer360, 'person'> | null> {
+  const rows = await db.all(
+    `SELECT c.*, CAST(c.monetary AS DOUBLE) AS monetary_d, CAST(c.average_order_value AS DOUBLE) AS aov_d, CAST(c.revenue_last_90d AS DOUBLE) AS revenue_90d_d,
+            strftime(c.first_order_at, '%Y-%m-%d') AS first_day, strftime(c.last_order_at, '%Y-%m-%d') AS last_day,
+            s.rfm_r, s.rfm_f, s.rfm_m, s.churn_probability, s.expected_orders_30d, s.expected_orders_90d, s.expected_order_value, s.driver_1, s.driver_2, s.driver_3,
+            (SELECT reporting_currency FROM meta.snapshot_info) AS reporting_currency
+     FROM marts.customer_360 c LEFT JOIN models.customer_scores s USING (customer_id) WHERE c.customer_id = ?`,
+    [id],
+  );
+  const c = rows[0];
+  if (!c) return null;
+  const history = await db.all<{ run_id: number; run_at: string; segment_id: number | null; name_en: string | null; name_zh: string | null }>(
+    `SELECT ch.run_id, strftime(ch.run_at, '%Y-%m-%dT%H:%M:%SZ') AS run_at, ch.segment_id, h.name_en, h.name_zh
+     FROM models.customer_segment_changes ch
+     LEFT JOIN models.segment_history h ON h.run_id = ch.run_id AND h.segment_id = ch.segment_id
+     WHERE ch.customer_id = ? ORDER BY ch.run_id DESC LIMIT 20`,
+    [id],
+  );
+  const timeline = await db.all<{ kind: TimelineKind; at: string; detail: string; channel: string | null; title: string | null; amount: number | null; currency: string | null; priority: string | null }>(
+    `SELECT kind, strftime(ts, '%Y-%m-%dT%H:%M:%SZ') AS at, detail, channel, title, amount, currency, priority FROM (
+       SELECT 'order' AS kind, ordered_at AS ts, status AS detail, channel, NULL AS title, CAST(total_amount AS DOUBLE) AS amount, currency, NULL AS priority
+         FROM core.orders WHERE customer_id = ?
+       UNION ALL
+       SELECT 'interaction', occurred_at, direction, channel, subject, NULL, NULL, NULL FROM core.interactions WHERE customer_id = ?
+       UNION ALL
+       SELECT 'ticket', opened_at, status, NULL, subject, NULL, NULL, priority FROM core.tickets WHERE customer_id = ?
+       UNION ALL
+       SELECT 'campaign', e.occurred_at, e.event_type, k.channel, k.name, NULL, NULL, NULL
+         FROM core.campaign_events e LEFT JOIN core.campaigns k ON k.id = e.campaign_id WHERE e.customer_id = ?
+     ) ORDER BY ts DESC LIMIT ?`,
+    [id, id, id, id, TIMELINE_LIMIT],
+  );
+  const n = (v: JsonValue | undefined): number | null => (typeof v === 'number' ? v : v === null || v === undefined ? null : Number(v));
+  const s = (v: JsonValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
+  return {
+    id,
+    reportingCurrency: s(c.reporting_currency) ?? 'USD',
+    profile: {
+      country: s(c.country),
+      region: s(c.region),
+      city: s(c.city),
+      preferredLanguage: s(c.preferred_language),
+      currency: s(c.currency),
+      tags: Array.isArray(c.tags) ? c.tags.map(String) : [],
+      firstOrderAt: s(c.first_day),
+      lastOrderAt: s(c.last_day),
+      tenureDays: n(c.tenure_days),
+    },
+    rfm: { r: n(c.rfm_r), f: n(c.rfm_f), m: n(c.rfm_m), group: s(c.rfm_segment), recencyDays: n(c.recency_days), frequency: n(c.frequency), monetary: n(c.monetary_d), aov: n(c.aov_d) },
+    activity: {
+      orders90d: n(c.orders_last_90d),
+      revenue90d: n(c.revenue_90d_d),
+      interactions90d: n(c.interactions_90d),
+      openTickets: n(c.open_tickets),
+      ticketsTotal: n(c.tickets_total),
+      opens90d: n(c.campaign_opens_90d),
+      clicks90d: n(c.campaign_clicks_90d),
+    },
+    segment: { id: n(c.segment_id), en: s(c.segment_name_en), zh: s(c.segment_name_zh) },
+    segmentHistory: history.map((h) => ({ runId: h.run_id, runAt: h.run_at, segmentId: h.segment_id, en: h.name_en, zh: h.name_zh })),
+    churn: {
+      risk: n(c.churn_risk),
+      band: s(c.churn_band),
+      probability: n(c.churn_probability),
+      pAlive: n(c.p_alive),
+      drivers: [c.driver_1, c.driver_2, c.driver_3].filter((d): d is string => typeof d === 'string' && d.length > 0),
+    },
+    value: { expected12m: n(c.expected_value_12m), expectedOrders30d: n(c.expected_orders_30d), expectedOrders90d: n(c.expected_orders_90d), expectedOrderValue: n(c.expected_order_value) },
+    timeline,
+  };
+}

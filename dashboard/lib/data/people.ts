@@ -1,0 +1,107 @@
+// Personal data (name, e-mail, phone, company, address) lives only in the operational PostgreSQL
+// (pulse_app.customers); the warehouse keys on customer ids (DESIGN.md). This module fetches it for
+// the rows a page shows, masks it unless the role may see it unmasked, and runs the customer search.
+// Every statement is a small function returning text plus values (CONVENTIONS 2).
+import 'server-only';
+import { maskEmail, maskPhone } from '../../../lib/auth-roles.ts';
+import { getServerContext } from '../server/context.ts';
+
+export interface Person {
+  id: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  address: string | null;
+  createdAt: string | null;
+}
+
+/** The most ids one search hands on to the warehouse filters; more matches ask the user to narrow down. */
+export const SEARCH_CAP = 2000;
+
+interface Sql {
+  text: string;
+  values: unknown[];
+}
+
+export function selectPeopleByIds(ids: readonly number[]): Sql {
+  return {
+    text: `SELECT id, name, email, phone, company, address, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created_at
+           FROM pulse_app.customers WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL`,
+    values: [ids],
+  };
+}
+
+/** `%`, `_` and `\` in what the user typed match themselves, not any character. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Customers whose name, e-mail, company or phone contains `query`, at most `limit`, best first (exact
+ * name, then names starting with it, then by id). A two-character query (two characters of a
+ * Chinese name) uses the name's character-pair index; three or more use the trigram indexes
+ * (ingest/demo-schema/003_search_indexes.sql). The caller guarantees 2 ≤ length ≤ 100.
+ */
+export function searchPeopleIds(query: string, limit: number): Sql {
+  const q = query.toLowerCase();
+  const chars = [...q].length;
+  const digits = q.replace(/\D/g, '');
+  const looksLikePhone = /^[+\d\s()-]+$/.test(q) && digits.length >= 3;
+  const conditions: string[] = [];
+  const values: unknown[] = [q, `${escapeLike(q)}%`];
+  if (chars === 2) {
+    values.push([q]);
+    conditions.push(`pulse_app.text_bigrams(name) @> $${values.length}::text[]`);
+  } else {
+    values.push(`%${escapeLike(q)}%`);
+    const p = `$${values.length}`;
+    conditions.push(`lower(name) LIKE ${p}`, `lower(email) LIKE ${p}`, `lower(company) LIKE ${p}`);
+  }
+  if (looksLikePhone) {
+    values.push(`%${digits}%`);
+    conditions.push(`pulse_app.phone_digits(phone) LIKE $${values.length}`);
+  }
+  values.push(limit);
+  return {
+    // Ranked after the LIMIT: ordering every match first would read all of them (an e-mail domain
+    // matches hundreds of thousands); past the cap the page asks the user to narrow the search anyway.
+    text: `SELECT id FROM (
+             SELECT id, name FROM pulse_app.customers
+             WHERE deleted_at IS NULL AND (${conditions.join(' OR ')})
+             LIMIT $${values.length}
+           ) m
+           ORDER BY (lower(name) = $1) DESC, (lower(name) LIKE $2) DESC, id`,
+    values,
+  };
+}
+
+/** Name, e-mail, phone, company and address of these customers; e-mail, phone and address masked unless `unmasked`. */
+export async function getPeople(ids: readonly number[], options: { unmasked: boolean }): Promise<Map<number, Person>> {
+  const people = new Map<number, Person>();
+  if (ids.length === 0) return people;
+  const { sourcePool } = await getServerContext();
+  const { text, values } = selectPeopleByIds(ids);
+  const { rows } = await sourcePool.query<{ id: number; name: string; email: string | null; phone: string | null; company: string | null; address: string | null; created_at: string | null }>(text, values);
+  for (const row of rows) {
+    people.set(Number(row.id), {
+      id: Number(row.id),
+      name: row.name,
+      email: options.unmasked ? row.email : maskEmail(row.email),
+      phone: options.unmasked ? row.phone : maskPhone(row.phone),
+      company: row.company,
+      address: options.unmasked ? row.address : row.address ? '•••' : null,
+      createdAt: row.created_at,
+    });
+  }
+  return people;
+}
+
+/** Ids of customers matching the search, best first; `capped` when there were more than the cap. */
+export async function searchPeople(query: string): Promise<{ ids: number[]; capped: boolean }> {
+  const { sourcePool } = await getServerContext();
+  const { text, values } = searchPeopleIds(query, SEARCH_CAP + 1);
+  const { rows } = await sourcePool.query<{ id: number }>(text, values);
+  const ids = rows.map((r) => Number(r.id));
+  return { ids: ids.slice(0, SEARCH_CAP), capped: ids.length > SEARCH_CAP };
+}
