@@ -255,6 +255,18 @@ function lookupTransport(smtp: TestSmtp): MailTransport {
   return { ...t, description: 'test smtp', hasMessage: async (id) => smtp.received.some((r) => r.messageId === id) };
 }
 
+async function retryWhileBusy<T>(fn: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'slot_busy' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 function target(slot: string, recipients: string[], extra: Partial<DeliveryTarget> = {}): DeliveryTarget {
   return { subscriptionId: null, slot, report: 'executive', formats: ['pdf', 'xlsx'], recipients, language: 'zh-CN', role: 'executive', period: 'week', ...extra };
 }
@@ -306,8 +318,10 @@ describe('deliverSlot', () => {
         smtp.onDataStart = undefined;
         const before = await listDeliveries(env.ctx.pool, { recipient: recipients[0] });
         expect(before[0]!.state).toBe(stage === 'after-render' ? 'pending' : 'sending');
-        // The job is retried (by pg-boss, after the missed heartbeat): the same slot again.
-        const summary = await deliverSlot(deliveryContext(lookupTransport(smtp)), t);
+        // The job is retried (by pg-boss, after the missed heartbeat): the same slot again. PostgreSQL
+        // frees the dead worker's slot lock once it notices the closed connection, so like pg-boss the
+        // retry waits while the slot is busy.
+        const summary = await retryWhileBusy(() => deliverSlot(deliveryContext(lookupTransport(smtp)), t));
         expect(summary.failed + summary.unknown).toBe(0);
         for (const r of recipients) expect(smtp.received.filter((m) => m.to === r)).toHaveLength(1);
         const rows = await Promise.all(recipients.map((r) => listDeliveries(env.ctx.pool, { recipient: r })));
@@ -327,7 +341,7 @@ describe('deliverSlot', () => {
       const t = target('2026-10-19T00:00:00.000Z', ['cfo@example.com'], { language: 'en' });
       expect(await runChild(smtp.port, 'after-send', t)).toBeNull();
       expect(smtp.received).toHaveLength(1);
-      const summary = await deliverSlot(deliveryContext(createSmtpTransport(`smtp://127.0.0.1:${smtp.port}`, { ignoreTLS: true })), t);
+      const summary = await retryWhileBusy(() => deliverSlot(deliveryContext(createSmtpTransport(`smtp://127.0.0.1:${smtp.port}`, { ignoreTLS: true })), t));
       expect(summary.unknown).toBe(1);
       expect(smtp.received).toHaveLength(1);
       const [row] = await listDeliveries(env.ctx.pool, { recipient: 'cfo@example.com' });
