@@ -1,8 +1,10 @@
 // `pulse reports send|render|log` and `pulse outbox`: thin wrappers over reports/.
 import fs from 'node:fs';
 import { ReportError } from '../lib/errors.ts';
+import { isRole, roles, type Role } from '../lib/auth-roles.ts';
 import { createPool } from '../lib/pg-pool.ts';
 import {
+  DELIVERY_STATES,
   FORMATS,
   LANGUAGES,
   REPORT_NAMES,
@@ -12,6 +14,7 @@ import {
   listOutbox,
   renderReport,
   sendReportNow,
+  type DeliveryState,
   type Language,
   type ReportFormat,
   type ReportName,
@@ -26,6 +29,16 @@ export function parseReportName(value: string): ReportName {
 function parseLanguage(value: string): Language {
   if (!(LANGUAGES as readonly string[]).includes(value)) throw new ReportError('bad_language', `--lang must be ${LANGUAGES.join(' or ')}, got ${JSON.stringify(value)}`);
   return value as Language;
+}
+
+function parseRole(value: string): Role {
+  if (!isRole(value)) throw new ReportError('bad_role', `--role must be one of ${roles.join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function parseState(value: string): DeliveryState {
+  if (!(DELIVERY_STATES as readonly string[]).includes(value)) throw new ReportError('bad_state', `--state must be one of ${DELIVERY_STATES.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as DeliveryState;
 }
 
 function parseFormats(value: string): ReportFormat[] {
@@ -47,7 +60,7 @@ export async function renderReportCommand(ctx: CommandContext, name: string, opt
   const format = parseFormats(options.format);
   if (format.length !== 1) throw new ReportError('bad_format', '--format takes one format when rendering to a file');
   const content = await withSourcePool(ctx, (personal) =>
-    renderReport(parseReportName(name), { format: format[0]!, lang: parseLanguage(options.lang), ...(options.role ? { role: options.role as never } : {}) }, { dataDir: ctx.config.dataDir, personal, timeZone: ctx.config.timeZone }),
+    renderReport(parseReportName(name), { format: format[0]!, lang: parseLanguage(options.lang), ...(options.role ? { role: parseRole(options.role) } : {}) }, { dataDir: ctx.config.dataDir, personal, timeZone: ctx.config.timeZone }),
   );
   fs.writeFileSync(options.out, content);
   console.log(`Wrote ${options.out} (${content.length.toLocaleString('en')} bytes)`);
@@ -59,7 +72,7 @@ export async function sendReportCommand(ctx: CommandContext, name: string, optio
     const summary = await withSourcePool(ctx, (personal) =>
       sendReportNow(
         { pool: ctx.dbs.pool, log: ctx.log, transport, env: { dataDir: ctx.config.dataDir, personal, timeZone: ctx.config.timeZone } },
-        { report: parseReportName(name), to: options.to, formats: parseFormats(options.format), lang: parseLanguage(options.lang), ...(options.role ? { role: options.role as never } : {}) },
+        { report: parseReportName(name), to: options.to, formats: parseFormats(options.format), lang: parseLanguage(options.lang), ...(options.role ? { role: parseRole(options.role) } : {}) },
       ),
     );
     console.log(`Sent ${summary.sent}, failed ${summary.failed}, unknown ${summary.unknown} (via ${transport.description}).`);
@@ -70,7 +83,7 @@ export async function sendReportCommand(ctx: CommandContext, name: string, optio
 }
 
 export async function reportsLogCommand(ctx: CommandContext, options: { state?: string; limit: number; json?: boolean }): Promise<void> {
-  const rows = await listDeliveries(ctx.dbs.pool, { ...(options.state ? { state: options.state as never } : {}), limit: options.limit });
+  const rows = await listDeliveries(ctx.dbs.pool, { ...(options.state ? { state: parseState(options.state) } : {}), limit: options.limit });
   if (options.json) {
     console.log(JSON.stringify(rows, null, 2));
     return;
