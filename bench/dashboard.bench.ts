@@ -86,8 +86,9 @@ async function main(): Promise<void> {
     if (!manager) throw new Error('no demo manager user');
 
     const segmentId = await withPublishedSnapshot(dataDir, async (db) => (await db.one<{ id: number }>('SELECT min(segment_id) AS id FROM models.segments')).id);
+    // Customers without an e-mail or phone exist in the demo data; the search terms need all three.
     const names = await client.query<{ name: string; email: string; phone: string }>(
-      "SELECT name, email, phone FROM pulse_app.customers WHERE id % 997 = 1 AND name ~ '^[一-龥]{3}$' LIMIT 200",
+      "SELECT name, email, phone FROM pulse_app.customers WHERE id % 997 = 1 AND name ~ '^[一-龥]{3}$' AND email IS NOT NULL AND phone IS NOT NULL LIMIT 200",
     );
     const queries = names.rows.flatMap((r) => [r.name.slice(1), r.name, r.email.split('@')[0]!.slice(0, 6), r.phone.replace(/\D/g, '').slice(-7)]);
 
