@@ -25,19 +25,23 @@ export async function benchFullModelsRun(): Promise<void> {
       work.close();
     }
     const transformSeconds = (performance.now() - started) / 1000;
-    const db = await DuckDb.open(snapshot, { memoryLimit: '600MB' });
-    let summary;
+    // What `pulse models run` does: copy the published snapshot, run the models on the copy (then publish).
     const modelsStarted = performance.now();
+    const copy = `${snapshot}.models-run.duckdb`;
+    fs.copyFileSync(snapshot, copy);
+    const copySeconds = (performance.now() - modelsStarted) / 1000;
+    const db = await DuckDb.open(copy, { memoryLimit: '600MB' });
+    let summary;
     try {
       summary = await runModels(db, { runId: 1, runAt: new Date(), seed: 42, hasPrevious: false });
+      await db.run('CHECKPOINT');
     } finally {
       db.close();
     }
-    const modelsSeconds = (performance.now() - modelsStarted) / 1000;
-    const total = transformSeconds + modelsSeconds;
+    const total = (performance.now() - modelsStarted) / 1000;
     console.log(`\nFull models run on the bench warehouse (${summary.customers.toLocaleString('en')} customers):`);
-    console.log(`  snapshot build (core + marts): ${transformSeconds.toFixed(2)} s`);
-    console.log(`  models: ${modelsSeconds.toFixed(2)} s (${Object.entries(summary.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})`);
+    console.log(`  snapshot build (core + marts; part of every sync, not of \`pulse models run\`): ${transformSeconds.toFixed(2)} s`);
+    console.log(`  pulse models run = copy of the published snapshot ${copySeconds.toFixed(2)} s + models ${(total - copySeconds).toFixed(2)} s (${Object.entries(summary.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})`);
     console.log(`  segments: ${summary.k}; churn ${summary.churn.model} holdout ROC AUC ${summary.churn.rocAuc.toFixed(3)} vs recency-only ${summary.churn.recencyBaselineAuc.toFixed(3)}`);
     console.log(`  total ${total.toFixed(2)} s (target < 60 s) ${total < 60 ? 'PASS' : 'MISS'}; peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {

@@ -14,6 +14,7 @@ import { runModels, type ModelRunSummary } from '../models/index.ts';
 import {
   DuckDb,
   buildSnapshot,
+  copyPublishedSnapshot,
   getPublishedSnapshot,
   openWorkDb,
   publishSnapshot,
@@ -134,6 +135,8 @@ export async function runModelsStage(ctx: PipelineContext, runId: number): Promi
       hasPrevious = found.length > 0;
     }
     try {
+      // A copied snapshot (`pulse models run`) carries the previous run's outputs: start clean.
+      await db.run('DROP SCHEMA IF EXISTS models CASCADE');
       const summary = await runModels(db, { runId, runAt: new Date(), seed: 42, hasPrevious });
       await db.run('CHECKPOINT');
       return summary;
@@ -189,12 +192,16 @@ export async function runPipelineNow(
   });
 }
 
-/** Transform, models and publish on the data already staged, without a sync: `pulse models run`. */
+/**
+ * `pulse models run`: the models on the current warehouse — a copy of the published snapshot, so
+ * nothing is rebuilt — then publish. (Marts and core tables only change with a sync.)
+ */
 export async function runModelsNow(ctx: PipelineContext, trigger: string): Promise<{ runId: number; models: ModelRunSummary | null; snapshot: SnapshotInfo }> {
   return withPipelineLock(ctx.pool, async () => {
     const runId = await startRun(ctx, 'models', trigger);
     try {
-      await runTransformStage(ctx, runId);
+      const file = copyPublishedSnapshot(ctx.config.dataDir, runId);
+      await updateRunStage(ctx.pool, runId, 'models', path.basename(file));
       const models = await runModelsStage(ctx, runId);
       const snapshot = await runPublishStage(ctx, runId);
       return { runId, models, snapshot };

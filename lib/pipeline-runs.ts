@@ -36,7 +36,7 @@ export type RunKind = 'full' | 'incremental' | 'models';
 
 export async function insertRun(db: pg.ClientBase | pg.Pool, kind: RunKind, trigger: string, jobId?: string): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
-    "INSERT INTO pulse.pipeline_runs (kind, trigger, state, stage, job_id) VALUES ($1, $2, 'running', CASE WHEN $1 = 'models' THEN 'transform' ELSE 'sync' END, $3) RETURNING id",
+    "INSERT INTO pulse.pipeline_runs (kind, trigger, state, stage, job_id) VALUES ($1, $2, 'running', CASE WHEN $1 = 'models' THEN 'models' ELSE 'sync' END, $3) RETURNING id",
     [kind, trigger, jobId ?? null],
   );
   return rows[0]!.id;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../ingest/index.ts';
-import { runPipelineNow } from '../jobs/index.ts';
+import { runModelsNow, runPipelineNow } from '../jobs/index.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { withPublishedSnapshot } from '../warehouse/index.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
@@ -74,6 +74,18 @@ describe('runModels (pipeline step)', () => {
       expect(runs).toHaveLength(2);
       const moved = await db.one<{ n: number }>('SELECT coalesce(sum(customers), 0) AS n FROM models.segment_transitions');
       expect(moved.n).toBeGreaterThan(2900);
+    });
+  }, 120_000);
+
+  it('re-runs the models on the current warehouse and publishes (pulse models run), keeping the history', async () => {
+    const result = await runModelsNow(env.ctx, 'test');
+    expect(result.models?.customers).toBeGreaterThan(2900);
+    await withPublishedSnapshot(env.dataDir, async (db, info) => {
+      expect(info.runId).toBe(result.runId);
+      const runs = await db.all('SELECT DISTINCT run_id FROM models.segment_history');
+      expect(runs).toHaveLength(3);
+      const cards = await db.one<{ n: number }>('SELECT count(*) AS n FROM models.model_cards WHERE run_id = ?', [result.runId]);
+      expect(cards.n).toBe(4);
     });
   }, 120_000);
 });

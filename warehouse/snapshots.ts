@@ -59,6 +59,23 @@ export async function buildSnapshot(workDb: DuckDb, dataDir: string, runId: numb
   return finalPath;
 }
 
+/**
+ * A copy of the published snapshot under a new name, for re-running the models on the current
+ * warehouse without rebuilding it (`pulse models run`). Copied under a `.partial` name first, like a build.
+ */
+export function copyPublishedSnapshot(dataDir: string, runId: number): string {
+  const current = getPublishedSnapshot(dataDir);
+  if (!current) throw new WarehouseError('no_snapshot', 'No warehouse snapshot has been published yet: run `pulse sync` first.');
+  const dir = snapshotsDir(dataDir);
+  const name = `snapshot-${String(runId).padStart(8, '0')}-${Date.now()}.duckdb`;
+  const partial = path.join(dir, `${name}.partial`);
+  fs.copyFileSync(snapshotPath(dataDir, current.file), partial);
+  fsyncFile(partial);
+  fs.renameSync(partial, path.join(dir, name));
+  fsyncFile(dir);
+  return path.join(dir, name);
+}
+
 export function publishSnapshot(dataDir: string, file: string, runId: number): SnapshotInfo {
   const info: SnapshotInfo = { file: path.basename(file), runId, publishedAt: new Date().toISOString() };
   const pointer = pointerPath(dataDir);
