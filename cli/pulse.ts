@@ -142,7 +142,7 @@ models
   });
 models
   .command('run')
-  .description('rebuild the snapshot from the staged data, run all models on it and publish (no sync)')
+  .description('run every model again on the current warehouse (a copy of the published snapshot) and publish (no sync)')
   .option('--json', 'print the model summary as JSON')
   .action((options: { json?: boolean }) =>
     withContext(async (ctx) => {
