@@ -46,6 +46,8 @@ Pulse is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s):
   Other terminal: npx pulse status | npx pulse sync | npx pulse --help
 Press Ctrl-C to stop everything.`);
     const signal = await stopped;
+    // The embedded PostgreSQL stops on the same signal (its library hooks it), so quiet the queue first.
+    worker.quiet();
     console.log(`\n${signal}: stopping the web server, the worker and PostgreSQL…`);
     await dashboard.stop();
     await worker.stop();

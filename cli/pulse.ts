@@ -64,6 +64,7 @@ program
       const worker = await startWorker(ctx.dbs.url, ctx.pipeline);
       console.log(`Worker running (incremental sync "${ctx.config.syncCron}", full sync "${ctx.config.fullSyncCron}", ${ctx.config.timeZone}). Ctrl-C stops it.`);
       await stopped;
+      worker.quiet();
       await worker.stop();
     }),
   );

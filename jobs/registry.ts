@@ -68,6 +68,8 @@ function parsePayload<T>(schema: ZodType<T>, data: unknown, queue: string): T {
 
 export interface RunningWorker {
   boss: PgBoss;
+  /** Call as soon as shutdown starts: connection errors while PostgreSQL stops are expected, not logged. */
+  quiet(): void;
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startWorker(url: string, ctx: PipelineContext): Promise<Ru
   );
   return {
     boss,
+    quiet: () => stopping.add(boss),
     stop: async () => {
       await stopBoss(boss);
       await reports.close();
