@@ -7,6 +7,7 @@ import { IngestError } from '../../lib/errors.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { DEMO_TABLES } from './seed-queries.ts';
 import { isSourceEmpty, seedDemoData, type SeedProgress, type SeedResult } from './seed.ts';
+import { withClient } from '../../lib/postgres.ts';
 
 const adminUrl = process.env.PULSE_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const asOf = new Date('2026-06-01T00:00:00Z');
@@ -45,15 +46,6 @@ async function createDatabase(migrated = true): Promise<Database> {
   return database;
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   return withClient(url, async (client) => (await client.query<T>(sql)).rows);

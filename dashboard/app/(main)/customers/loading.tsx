@@ -1,15 +1,1 @@
-import { Card, Skeleton } from '../../../components/ui.tsx';
-
-export default function Loading() {
-  return (
-    <div aria-busy="true">
-      <Skeleton className="mb-6 h-8 w-48" />
-      <Card>
-        <Skeleton className="h-64 w-full" />
-      </Card>
-      <Card className="mt-4">
-        <Skeleton className="h-40 w-full" />
-      </Card>
-    </div>
-  );
-}
+export { PageSkeleton as default } from '../../../components/page-skeleton.tsx';
