@@ -30,6 +30,9 @@ const intInRange = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
+// A 256-bit AES key as base64 (`openssl rand -base64 32`).
+const secretKey = z.string().refine((value) => /^[A-Za-z0-9+/]{43}=$/.test(value.trim()), 'must be 32 random bytes in base64 (openssl rand -base64 32)');
+
 const envSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   SOURCE_DATABASE_URL: postgresUrl.optional(),
@@ -51,6 +54,8 @@ const envSchema = z.object({
   PULSE_SEED_CUSTOMERS: intInRange(1, 50_000_000).default(20_000),
   PULSE_JOB_HEARTBEAT_SECONDS: intInRange(10, 3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PULSE_SECRET_KEY: secretKey.optional(),
+  PULSE_SECRET_KEY_PREVIOUS: secretKey.optional(),
 });
 
 export interface PulseConfig {
@@ -74,6 +79,12 @@ export interface PulseConfig {
   /** A job whose worker stops sending heartbeats for this long is retried elsewhere. */
   jobHeartbeatSeconds: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /**
+   * The key that encrypts secrets Pulse stores (lib/secrets.ts). Unset: a key file generated in the
+   * data folder on first use. `secretKeyPrevious` is only read by `pulse keys rotate`.
+   */
+  secretKey: string | undefined;
+  secretKeyPrevious: string | undefined;
 }
 
 export const defaultMappingFile = path.join(projectRoot, 'ingest', 'mappings', 'demo.json');
@@ -113,6 +124,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     seedCustomers: e.PULSE_SEED_CUSTOMERS,
     jobHeartbeatSeconds: e.PULSE_JOB_HEARTBEAT_SECONDS,
     logLevel: e.LOG_LEVEL,
+    secretKey: e.PULSE_SECRET_KEY?.trim(),
+    secretKeyPrevious: e.PULSE_SECRET_KEY_PREVIOUS?.trim(),
   };
 }
 
@@ -158,5 +171,7 @@ export function describeConfig(config: PulseConfig): Record<string, string | num
     PULSE_SEED_CUSTOMERS: config.seedCustomers,
     PULSE_JOB_HEARTBEAT_SECONDS: config.jobHeartbeatSeconds,
     LOG_LEVEL: config.logLevel,
+    PULSE_SECRET_KEY: config.secretKey ? '(set, hidden)' : `(key file ${path.join(config.dataDir, 'keys.json')})`,
+    PULSE_SECRET_KEY_PREVIOUS: config.secretKeyPrevious ? '(set, hidden)' : '(unset)',
   };
 }
