@@ -1,5 +1,13 @@
 // English texts. This file defines the shape every language must fill (see zh-CN.ts); a missing key
 // there is a type error, not a blank label.
+import type { Widen } from './areas/widen.ts';
+import { accountsEn } from './areas/accounts.ts';
+import { securityEn } from './areas/security.ts';
+import { backupsEn } from './areas/backups.ts';
+import { builderEn } from './areas/builder.ts';
+import { reportsEn } from './areas/reports.ts';
+import { campaignsEn } from './areas/campaigns.ts';
+
 export const en = {
   appName: 'Pulse',
   nav: {
@@ -324,7 +332,13 @@ export const en = {
     badRequest: 'The request is not valid.',
     server: 'Something went wrong on the server.',
   },
+  // Areas with their own text files (areas/*.ts).
+  accounts: accountsEn,
+  security: securityEn,
+  backups: backupsEn,
+  builder: builderEn,
+  reports: reportsEn,
+  campaigns: campaignsEn,
 } as const satisfies Record<string, unknown>;
 
-type Widen<T> = T extends string ? string : T extends Record<string, unknown> ? { [K in keyof T]: Widen<T[K]> } : T;
 export type Dictionary = Widen<typeof en>;

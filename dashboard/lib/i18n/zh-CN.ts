@@ -1,5 +1,11 @@
 // 简体中文. Typed by the English dictionary: every key must be here.
 import type { Dictionary } from './en.ts';
+import { accountsZhCN } from './areas/accounts.ts';
+import { securityZhCN } from './areas/security.ts';
+import { backupsZhCN } from './areas/backups.ts';
+import { builderZhCN } from './areas/builder.ts';
+import { reportsZhCN } from './areas/reports.ts';
+import { campaignsZhCN } from './areas/campaigns.ts';
 
 export const zhCN: Dictionary = {
   appName: 'Pulse',
@@ -325,4 +331,11 @@ export const zhCN: Dictionary = {
     badRequest: '请求无效。',
     server: '服务器出错。',
   },
+  // Areas with their own text files (areas/*.ts).
+  accounts: accountsZhCN,
+  security: securityZhCN,
+  backups: backupsZhCN,
+  builder: builderZhCN,
+  reports: reportsZhCN,
+  campaigns: campaignsZhCN,
 };
