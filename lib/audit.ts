@@ -1,28 +1,76 @@
-// Writing the audit log (pulse.audit_log, lib/migrations/004_audit.sql): exports of customer data
-// and views of unmasked personal data. One small function so every caller records the same fields.
+// Writing the audit log (pulse.audit_log, lib/migrations/004_audit.sql and 006): security events,
+// exports of customer data and views of unmasked personal data. One small function so every caller
+// records the same fields.
 import type pg from 'pg';
 
-export type AuditAction = 'export' | 'pii_view';
+export const auditActions = [
+  // Accounts
+  'sign_in',
+  'sign_out',
+  'mfa_enrol',
+  'mfa_disable',
+  'mfa_reset',
+  'mfa_recovery_used',
+  'password_change',
+  'password_reset_request',
+  'password_reset',
+  'user_create',
+  'user_invite',
+  'user_disable',
+  'user_enable',
+  'role_change',
+  'session_revoke',
+  'settings_change',
+  // Data
+  'export',
+  'pii_view',
+  // Operations
+  'subscription_change',
+  'report_send',
+  'delivery_retry',
+  'job_action',
+  'api_token_change',
+  'segment_change',
+  'backup',
+  'restore',
+  'key_rotate',
+  'audit_export',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
 
 export interface AuditEntry {
+  /** Null when nobody is signed in (e.g. a failed sign-in) or the CLI acted. */
   userId: number | null;
+  /** The signed-in user's e-mail, the address typed at a failed sign-in, or 'cli'. */
   userEmail: string;
+  /** The actor's role; '' when there is none. */
   role: string;
   action: AuditAction;
-  /** What it was about: 'segment:3', 'customer:42', 'search'. */
+  /** What it was about: 'segment:3', 'customer:42', 'user:7', 'search'. */
   target: string;
   rowCount?: number;
   details?: Record<string, unknown>;
+  /** Default 'success'. */
+  outcome?: AuditOutcome;
+  /** The client's IP address, when the action came over HTTP. */
+  address?: string | null;
 }
 
 export async function writeAudit(pool: pg.Pool | pg.ClientBase, entry: AuditEntry): Promise<void> {
-  await pool.query('INSERT INTO pulse.audit_log (user_id, user_email, role, action, target, row_count, details) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-    entry.userId,
-    entry.userEmail,
-    entry.role,
-    entry.action,
-    entry.target,
-    entry.rowCount ?? null,
-    JSON.stringify(entry.details ?? {}),
-  ]);
+  await pool.query(
+    'INSERT INTO pulse.audit_log (user_id, user_email, role, action, target, row_count, details, outcome, address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    [
+      entry.userId,
+      entry.userEmail,
+      entry.role,
+      entry.action,
+      entry.target,
+      entry.rowCount ?? null,
+      JSON.stringify(entry.details ?? {}),
+      entry.outcome ?? 'success',
+      entry.address ?? null,
+    ],
+  );
 }
