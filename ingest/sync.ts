@@ -87,12 +87,16 @@ export async function syncTables(options: SyncOptions): Promise<TableSyncResult[
     // UTC and ISO output so DuckDB parses timestamps exactly; one snapshot for every table.
     for (const c of [client, checker]) await c.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'");
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+    const { rows } = await client.query<{ id: string; taken_at: string }>(
+      `SELECT pg_export_snapshot() AS id, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS taken_at`,
+    );
+    // now() is the transaction's start, just before its snapshot: a safe watermark for every table.
+    const snapshotTakenAt = rows[0]!.taken_at;
     await checker.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await checker.query(`SET TRANSACTION SNAPSHOT '${rows[0]!.id.replace(/[^0-9A-F-]/gi, '')}'`);
     for (const mapping of options.mapping.tables) {
       try {
-        results.push(await syncTable(client, checker, mapping, options));
+        results.push(await syncTable(client, checker, mapping, options, snapshotTakenAt));
       } catch (error) {
         throw translateSourceError(error, mapping);
       }
@@ -107,7 +111,7 @@ export async function syncTables(options: SyncOptions): Promise<TableSyncResult[
   return results;
 }
 
-async function syncTable(client: pg.Client, checker: pg.Client, m: TableMapping, options: SyncOptions): Promise<TableSyncResult> {
+async function syncTable(client: pg.Client, checker: pg.Client, m: TableMapping, options: SyncOptions, snapshotTakenAt: string): Promise<TableSyncResult> {
   const started = performance.now();
   const db = options.workDb;
   await checkSourceColumns(client, m);
@@ -144,8 +148,8 @@ async function syncTable(client: pg.Client, checker: pg.Client, m: TableMapping,
     },
   });
   const source = await sourcePromise;
-  if (incremental) await mergeIntoStagedTable(db, m.table, sideTable, fingerprint);
-  else await replaceStagedTable(db, m.table, sideTable, fingerprint);
+  if (incremental) await mergeIntoStagedTable(db, m.table, sideTable, fingerprint, snapshotTakenAt);
+  else await replaceStagedTable(db, m.table, sideTable, fingerprint, snapshotTakenAt);
 
   let figures = source;
   let staged = await stagedChecksum(db, m.table.name, since?.toISOString());

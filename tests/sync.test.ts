@@ -27,8 +27,8 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function runSync(db: DuckDb, mode: 'full' | 'incremental'): Promise<TableSyncResult[]> {
-  return syncTables({ sourceUrl: database.url, mapping: loadMapping(defaultMappingFile), workDb: db, tmpDir: path.join(dir, 'tmp'), mode, overlapSeconds: 60 });
+async function runSync(db: DuckDb, mode: 'full' | 'incremental', overlapSeconds = 60): Promise<TableSyncResult[]> {
+  return syncTables({ sourceUrl: database.url, mapping: loadMapping(defaultMappingFile), workDb: db, tmpDir: path.join(dir, 'tmp'), mode, overlapSeconds });
 }
 
 /** What the warehouse must equal: per table, count and an order-independent content digest. */
@@ -102,6 +102,11 @@ describe('syncTables', () => {
       const again = await runSync(db, 'incremental');
       expect(again.every((r) => r.checksumMatch && r.rowsDeleted === 0)).toBe(true);
       expect(await db.all('SELECT * FROM staging.orders ORDER BY id')).toEqual(before);
+
+      // The watermark is when the last sync's snapshot was taken, not the newest change it saw: with
+      // no overlap and nothing changed since, a sync copies nothing at all.
+      const quiet = await runSync(db, 'incremental', 0);
+      expect(quiet.map((r) => [r.table, r.rowsCopied]).filter(([, n]) => n !== 0)).toEqual([]);
     } finally {
       db.close();
     }

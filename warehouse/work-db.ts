@@ -56,37 +56,42 @@ export async function getSyncState(db: DuckDb, tableName: string): Promise<SyncS
   return row ? { tableName, watermark: row.watermark, mappingFingerprint: row.mapping_fingerprint } : undefined;
 }
 
-async function saveSyncState(db: DuckDb, tableName: string, sideTable: string, fingerprint: string, full: boolean): Promise<void> {
-  // The new watermark is the highest change timestamp now staged (unchanged if nothing arrived).
+/**
+ * The watermark is the source's clock when the sync's snapshot was taken: every row committed before
+ * it has been copied, so the next sync copies rows changed since then (less the overlap for
+ * transactions still in flight). Not the highest change timestamp seen: after a quiet period that
+ * lies far back, and the next window would re-copy everything changed since.
+ */
+async function saveSyncState(db: DuckDb, tableName: string, watermark: string, fingerprint: string, full: boolean): Promise<void> {
   await db.run(
     `INSERT INTO meta.sync_state (table_name, watermark, mapping_fingerprint, last_full_sync_at, last_sync_at)
-     SELECT ?, (SELECT max(updated_at) FROM staging.${quoteIdent(sideTable)}), ?, CASE WHEN ? THEN now() END, now()
+     SELECT ?, ?::TIMESTAMPTZ, ?, CASE WHEN ? THEN now() END, now()
      ON CONFLICT (table_name) DO UPDATE SET
        watermark = greatest(CASE WHEN ? THEN NULL ELSE meta.sync_state.watermark END, excluded.watermark),
        mapping_fingerprint = excluded.mapping_fingerprint,
        last_full_sync_at = coalesce(excluded.last_full_sync_at, meta.sync_state.last_full_sync_at),
        last_sync_at = excluded.last_sync_at`,
-    [tableName, fingerprint, full, full],
+    [tableName, watermark, fingerprint, full, full],
   );
 }
 
 /** Full sync: the loaded side table becomes the staged table, atomically with its watermark. */
-export async function replaceStagedTable(db: DuckDb, table: StagingTableSpec, loadTable: string, fingerprint: string): Promise<void> {
+export async function replaceStagedTable(db: DuckDb, table: StagingTableSpec, loadTable: string, fingerprint: string, watermark: string): Promise<void> {
   await db.transaction(async () => {
-    await saveSyncState(db, table.name, loadTable, fingerprint, true);
+    await saveSyncState(db, table.name, watermark, fingerprint, true);
     await db.run(`DROP TABLE IF EXISTS staging.${quoteIdent(table.name)}`);
     await db.run(`ALTER TABLE staging.${quoteIdent(loadTable)} RENAME TO ${quoteIdent(table.name)}`);
   });
 }
 
 /** Incremental sync: changed rows replace their staged versions (upsert by key), atomically with the watermark. */
-export async function mergeIntoStagedTable(db: DuckDb, table: StagingTableSpec, deltaTable: string, fingerprint: string): Promise<void> {
+export async function mergeIntoStagedTable(db: DuckDb, table: StagingTableSpec, deltaTable: string, fingerprint: string, watermark: string): Promise<void> {
   const target = `staging.${quoteIdent(table.name)}`;
   const delta = `staging.${quoteIdent(deltaTable)}`;
   await db.transaction(async () => {
     await db.run(`DELETE FROM ${target} WHERE id IN (SELECT id FROM ${delta})`);
     await db.run(`INSERT INTO ${target} SELECT * FROM ${delta}`);
-    await saveSyncState(db, table.name, deltaTable, fingerprint, false);
+    await saveSyncState(db, table.name, watermark, fingerprint, false);
   });
   await db.run(`DROP TABLE IF EXISTS ${delta}`);
 }
