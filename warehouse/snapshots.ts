@@ -97,7 +97,7 @@ export function getPublishedSnapshot(dataDir: string): SnapshotInfo | undefined 
 }
 
 /** Opens the newest published snapshot read-only. Throws `no_snapshot` before the first publish. */
-export async function openPublishedSnapshot(dataDir: string): Promise<{ db: DuckDb; info: SnapshotInfo }> {
+export async function openPublishedSnapshot(dataDir: string, options: { threads?: number } = {}): Promise<{ db: DuckDb; info: SnapshotInfo }> {
   // A snapshot can be pruned between reading the pointer and opening the file; the pointer has moved
   // on by then, so reading it again finds the newer one.
   for (let attempt = 0; ; attempt++) {
@@ -105,7 +105,7 @@ export async function openPublishedSnapshot(dataDir: string): Promise<{ db: Duck
     if (!info) throw new WarehouseError('no_snapshot', 'No warehouse snapshot has been published yet: run `pulse sync` (or wait for the worker).');
     const file = path.join(snapshotsDir(dataDir), info.file);
     try {
-      return { db: await DuckDb.open(file, { readOnly: true }), info };
+      return { db: await DuckDb.open(file, { readOnly: true, threads: options.threads }), info };
     } catch (error) {
       if (attempt >= 3 || fs.existsSync(file)) throw error;
     }

@@ -361,6 +361,27 @@ describe('customers, segments, churn and retention data', () => {
     expect((await getJson<Found>(`/api/customers?q=${encodeURIComponent('葛亮')}&band=${other}`, cookie)).body.rows.map((r) => r.id)).not.toContain(10);
   });
 
+  it('finds a customer created since the last pipeline run (no figures yet) and pages a broad search without repeats', async () => {
+    const cookie = await signInCookie('manager');
+    await env.ctx.pool.query(
+      "INSERT INTO pulse_app.customers (id, name, email, country, currency, preferred_language) VALUES (990001, '欧阳新客', 'new.ouyang@example.cn', 'CN', 'CNY', 'zh-CN')",
+    );
+    try {
+      type Found = { rows: { id: number; person: { name: string } | null; segmentId: number | null; monetary: number | null }[]; total: number; pages: number };
+      const found = await getJson<Found>(`/api/customers?q=${encodeURIComponent('阳新客')}`, cookie);
+      expect(found.body.rows).toEqual([expect.objectContaining({ id: 990001, person: expect.objectContaining({ name: '欧阳新客' }), segmentId: null, monetary: null })]);
+      // A broad search, page by page: the pages together hold `total` different customers.
+      const first = await getJson<Found>('/api/customers?q=.com', cookie);
+      expect(first.body.pages).toBeGreaterThan(1);
+      const ids: number[] = [];
+      for (let page = 1; page <= first.body.pages; page++) ids.push(...(await getJson<Found>(`/api/customers?q=.com&page=${page}`, cookie)).body.rows.map((r) => r.id));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(first.body.total);
+    } finally {
+      await env.ctx.pool.query('DELETE FROM pulse_app.customers WHERE id = 990001');
+    }
+  });
+
   it('masks e-mail and phone for a marketer and shows them to a manager, and audits the unmasked view', async () => {
     type Person = { email: string | null; phone: string | null };
     const marketer = await getJson<{ person: Person }>('/api/customers/10', await signInCookie('marketer'));

@@ -8,6 +8,7 @@ import {
   createBuildInfo,
   createCohortRetention,
   createCustomer360,
+  indexCustomer360,
   createDailyKpis,
   createMartsSchema,
   ORDER_FACT_ENUMS,
@@ -82,7 +83,10 @@ export async function buildMarts(db: DuckDb, target: string, context: MartsConte
     await run(db, createBuildInfo(target, asOf));
     // These marts need no particular row order; keeping scan order would only cost memory.
     await db.run('SET preserve_insertion_order = false');
-    await timed('customer_360', () => run(db, createCustomer360(target, asOf, days)));
+    await timed('customer_360', async () => {
+      await run(db, createCustomer360(target, asOf, days));
+      await run(db, indexCustomer360(target));
+    });
     await timed('daily_kpis', () => run(db, createDailyKpis(target, asOf)));
     await timed('cohort_retention', () => run(db, createCohortRetention(target, asOf, days)));
     const keys = await db.one<{ customer_keys: number }>(selectCustomerKeys(target).text);

@@ -25,6 +25,16 @@ export interface SqlStatement {
 
 /** Days after the last purchase at which a customer counts as lapsed. */
 export const LAPSE_DAYS = 180;
+/**
+ * An ART index on customer_360's key. The dashboard looks customers up by id lists (a search's page,
+ * one customer's 360 view): without it DuckDB hash-joins the whole 1M-row table with every column
+ * (~55 ms of CPU per lookup); with it, ~4 ms. Built last (and again after the models step rewrites
+ * the table), since an index also slows every later write.
+ */
+export function indexCustomer360(target: string): SqlStatement {
+  return { text: `CREATE UNIQUE INDEX IF NOT EXISTS customer_360_customer_id ON ${quoteIdent(target)}.marts.customer_360 (customer_id)`, values: [] };
+}
+
 /** Length of the "recent" window of customer_360 (orders_last_90d, interactions_90d, …). */
 export const RECENT_DAYS = 90;
 

@@ -5,7 +5,7 @@ import 'server-only';
 import { z } from 'zod';
 import type { DuckDb, JsonValue } from '../../../warehouse/index.ts';
 import { cachedFromSnapshot, withSnapshot } from '../server/warehouse.ts';
-import { getPeople, searchPeople, type Person } from './people.ts';
+import { getPeople, PLAIN_SEARCH_CAP, SEARCH_CAP, searchPeople, type Person } from './people.ts';
 
 export const PAGE_SIZE = 25;
 export const customerSorts = ['value', 'risk', 'monetary', 'recency', 'id'] as const;
@@ -92,8 +92,9 @@ export interface CustomerSearchResult {
   total: number;
   page: number;
   pages: number;
-  /** The text search matched more customers than it hands on; the page asks to narrow it down. */
+  /** The text search matched more customers than it hands on (`cap`); the page asks to narrow it down. */
   capped: boolean;
+  cap: number;
 }
 
 const sortSql: Record<CustomerSort, string> = {
@@ -157,21 +158,36 @@ function listFromWarehouse(query: CustomerQuery): Promise<{ rows: WarehouseRow[]
   });
 }
 
-/** The text-search matches (ids from PostgreSQL, best first) narrowed by the warehouse filters. */
-async function filterMatches(db: DuckDb, ids: number[], query: CustomerQuery): Promise<{ rows: WarehouseRow[]; total: number }> {
-  if (ids.length === 0) return { rows: [], total: 0 };
+/** The rows of these customers (a page's worth), in the order given; ids missing from the snapshot are left out. */
+async function rowsByIds(db: DuckDb, ids: number[]): Promise<Map<number, WarehouseRow>> {
+  if (ids.length === 0) return new Map();
+  // The ids travel as one bound string (DuckDB binds scalars only), split and cast in SQL. A page is
+  // at most PAGE_SIZE ids: the scan reads customer_id and fetches just the matching rows' columns.
+  const rows = await db.all<WarehouseRow>(
+    `SELECT ${listColumns} FROM marts.customer_360 WHERE customer_id IN (SELECT CAST(unnest(string_split(?, ',')) AS BIGINT))`,
+    [ids.join(',')],
+  );
+  return new Map(rows.map((r) => [r.customer_id, r]));
+}
+
+/**
+ * The text-search matches (ids from PostgreSQL, best first) narrowed by the warehouse filters and
+ * sorted: first only the ids with the filter and sort columns, then the page's rows.
+ */
+async function filterMatches(db: DuckDb, ids: number[], query: CustomerQuery): Promise<{ pageIds: number[]; total: number }> {
+  if (ids.length === 0) return { pageIds: [], total: 0 };
   const { where, values } = warehouseFilters(query);
   const sort = query.sort ? sortSql[query.sort] : 'm.rank';
-  // The ids travel as one bound string (DuckDB binds scalars only), split and cast in SQL.
-  const rows = await db.all<WarehouseRow & { total: number }>(
+  const hits = await db.all<{ customer_id: number; total: number }>(
     `WITH m AS (SELECT CAST(unnest(string_split(?, ',')) AS BIGINT) AS customer_id, unnest(range(?)) AS rank)
-     SELECT ${listColumns}, count(*) OVER () AS total
+     SELECT customer_id, count(*) OVER () AS total
      FROM marts.customer_360 JOIN m USING (customer_id)
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY ${sort} LIMIT ? OFFSET ?`,
     [ids.join(','), ids.length, ...values, PAGE_SIZE, (query.page - 1) * PAGE_SIZE],
   );
-  return { rows, total: rows[0]?.total ?? (query.page > 1 ? await countMatches(db, ids, query) : 0) };
+  const total = hits[0]?.total ?? (query.page > 1 ? await countMatches(db, ids, query) : 0);
+  return { pageIds: hits.map((h) => h.customer_id), total };
 }
 
 async function countMatches(db: DuckDb, ids: number[], query: CustomerQuery): Promise<number> {
@@ -184,25 +200,57 @@ async function countMatches(db: DuckDb, ids: number[], query: CustomerQuery): Pr
 }
 
 export async function searchCustomers(query: CustomerQuery, options: { unmasked: boolean }): Promise<CustomerSearchResult> {
-  let found: { rows: WarehouseRow[]; total: number };
-  let capped = false;
-  if (query.q) {
-    const matches = await searchPeople(query.q);
-    capped = matches.capped;
-    found = await withSnapshot((db) => filterMatches(db, matches.ids, query));
-  } else {
-    found = await listFromWarehouse(query);
+  if (!query.q) {
+    const found = await listFromWarehouse(query);
+    const people = await getPeople(
+      found.rows.map((r) => r.customer_id),
+      options,
+    );
+    return { ...paging(query, found.total), rows: found.rows.map((r) => toCustomerRow(r, people.get(r.customer_id) ?? null)), capped: false, cap: SEARCH_CAP };
   }
-  const people = await getPeople(
-    found.rows.map((r) => r.customer_id),
-    options,
-  );
+  const q = query.q;
+  // A plain search keeps PostgreSQL's relevance order, so the page is a slice of its ids; a warehouse
+  // filter or sort needs every candidate id to filter and order them in the warehouse.
+  const plain = query.segment === undefined && !query.band && !query.region && !query.tag && !query.sort;
+  const cap = plain ? PLAIN_SEARCH_CAP : SEARCH_CAP;
+  const matches = await searchPeople(q, cap);
+  const { pageIds, total } = plain
+    ? { pageIds: matches.ids.slice((query.page - 1) * PAGE_SIZE, query.page * PAGE_SIZE), total: matches.ids.length }
+    : await withSnapshot((db) => filterMatches(db, matches.ids, query));
+  const [rows, people] = await Promise.all([withSnapshot((db) => rowsByIds(db, pageIds)), getPeople(pageIds, options)]);
   return {
-    rows: found.rows.map((r) => toCustomerRow(r, people.get(r.customer_id) ?? null)),
-    total: found.total,
-    page: query.page,
-    pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)),
-    capped,
+    ...paging(query, total),
+    // A customer created since the last pipeline run is found (PostgreSQL has it) but has no
+    // warehouse row yet: it is listed with its personal data and no figures.
+    rows: pageIds
+      .filter((id) => rows.has(id) || people.has(id))
+      .map((id) => toCustomerRow(rows.get(id) ?? emptyWarehouseRow(id), people.get(id) ?? null)),
+    capped: matches.capped,
+    cap,
+  };
+}
+
+function paging(query: CustomerQuery, total: number): { total: number; page: number; pages: number } {
+  return { total, page: query.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+function emptyWarehouseRow(id: number): WarehouseRow {
+  return {
+    customer_id: id,
+    region: null,
+    city: null,
+    country: null,
+    currency: null,
+    tags: null,
+    segment_id: null,
+    segment_name_en: null,
+    segment_name_zh: null,
+    churn_risk: null,
+    churn_band: null,
+    monetary: null,
+    frequency: null,
+    last_order_at: null,
+    expected_value_12m: null,
   };
 }
 

@@ -16,8 +16,14 @@ export interface Person {
   createdAt: string | null;
 }
 
-/** The most ids one search hands on to the warehouse filters; more matches ask the user to narrow down. */
+/** The most ids one search hands on to the warehouse filters or sort; more matches ask the user to narrow down. */
 export const SEARCH_CAP = 2000;
+/**
+ * A plain search (no warehouse filter or sort) shows matches in relevance order straight from
+ * PostgreSQL, so it reads only this many: eight pages, more than anyone pages through, and every
+ * one of them a heap row PostgreSQL must visit.
+ */
+export const PLAIN_SEARCH_CAP = 200;
 
 interface Sql {
   text: string;
@@ -97,11 +103,11 @@ export async function getPeople(ids: readonly number[], options: { unmasked: boo
   return people;
 }
 
-/** Ids of customers matching the search, best first; `capped` when there were more than the cap. */
-export async function searchPeople(query: string): Promise<{ ids: number[]; capped: boolean }> {
+/** Ids of customers matching the search, best first, at most `cap`; `capped` when there were more. */
+export async function searchPeople(query: string, cap: number): Promise<{ ids: number[]; capped: boolean }> {
   const { sourcePool } = await getServerContext();
-  const { text, values } = searchPeopleIds(query, SEARCH_CAP + 1);
+  const { text, values } = searchPeopleIds(query, cap + 1);
   const { rows } = await sourcePool.query<{ id: number }>(text, values);
   const ids = rows.map((r) => Number(r.id));
-  return { ids: ids.slice(0, SEARCH_CAP), capped: ids.length > SEARCH_CAP };
+  return { ids: ids.slice(0, cap), capped: ids.length > cap };
 }

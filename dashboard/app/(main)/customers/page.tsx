@@ -7,7 +7,6 @@ import { fieldClass, buttonClass, linkClass, Pager, RiskBadge, secondaryButtonCl
 import { Card, EmptyState, Notice, PageHeader, ScrollTable, Td, Th } from '../../../components/ui.tsx';
 import { customerQueryToString, customerSorts, getCustomerFilterOptions, parseCustomerQuery, riskBands, searchCustomers, type CustomerQuery } from '../../../lib/data/customers.ts';
 import { getFilterOptions } from '../../../lib/data/overview.ts';
-import { SEARCH_CAP } from '../../../lib/data/people.ts';
 import { createFormatters } from '../../../lib/format.ts';
 import { fill } from '../../../lib/i18n/index.ts';
 import { audit } from '../../../lib/server/audit.ts';
@@ -128,7 +127,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Se
       {unknownSegment ? <Notice tone="error">{fill(t.filters.invalid, { field: 'segment', message: fill(t.segments.notFound, { id: String(query.segment) }) })}</Notice> : null}
       {result?.capped ? (
         <Notice tone="warning" className="mb-4">
-          {fill(t.customers.capped, { cap: f.number(SEARCH_CAP) })}
+          {fill(t.customers.capped, { cap: f.number(result.cap) })}
         </Notice>
       ) : null}
 
