@@ -1,0 +1,34 @@
+// Form pieces of the account pages, in Tremor's look (server-safe: no hooks). A label wraps its input
+// so a click on the text focuses the field and screen readers name it.
+import type { InputHTMLAttributes, ReactNode } from 'react';
+import { cx } from '../../lib/cx.ts';
+
+export const inputClass =
+  'w-full min-w-0 rounded-tremor-small border border-tremor-border bg-tremor-background px-3 py-2 font-normal text-tremor-content-strong shadow-tremor-input outline-none focus:border-tremor-brand focus:ring-2 focus:ring-tremor-brand-muted';
+export const primaryButton = 'rounded-tremor-small bg-tremor-brand px-4 py-2 text-tremor-default font-medium text-white hover:bg-tremor-brand-emphasis disabled:opacity-60';
+export const secondaryButton =
+  'rounded-tremor-small border border-tremor-border bg-tremor-background px-3 py-1.5 text-tremor-default font-medium text-tremor-content-emphasis hover:bg-tremor-background-subtle disabled:opacity-60';
+export const dangerButton = 'rounded-tremor-small border border-red-200 bg-red-50 px-3 py-1.5 text-tremor-default font-medium text-red-700 hover:bg-red-100 disabled:opacity-60';
+
+export function Field({ label, hint, className, ...input }: { label: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <label className={cx('flex min-w-0 flex-col gap-1 text-tremor-default font-medium text-tremor-content-emphasis', className)}>
+      {label}
+      <input {...input} className={inputClass} />
+      {hint ? <span className="text-xs font-normal text-tremor-content">{hint}</span> : null}
+    </label>
+  );
+}
+
+/** Ten recovery codes in two columns, monospace, selectable as one block. */
+export function RecoveryCodeList({ codes }: { codes: string[] }) {
+  return (
+    <ol data-testid="recovery-codes" className="grid grid-cols-2 gap-x-4 gap-y-1 rounded-tremor-small border border-tremor-border bg-tremor-background-muted p-3 font-mono text-sm text-tremor-content-strong">
+      {codes.map((code) => (
+        <li key={code} data-testid="recovery-code">
+          {code}
+        </li>
+      ))}
+    </ol>
+  );
+}
