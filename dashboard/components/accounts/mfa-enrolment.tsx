@@ -73,7 +73,11 @@ export function MfaEnrolment({ qrSvg, manualKey, confirmUrl, extraBody, continue
           value={code}
           onChange={(event) => setCode(event.target.value)}
         />
-        {error ? <Notice tone="error">{error}</Notice> : null}
+        {error ? (
+          <Notice tone="error">
+            <span data-testid="enrol-error">{error}</span>
+          </Notice>
+        ) : null}
         <button type="submit" disabled={pending} data-testid="enrol-submit" className={primaryButton}>
           {texts.confirm}
         </button>

@@ -29,7 +29,7 @@ export default async function MfaPage({ searchParams }: { searchParams: Promise<
     <AuthFrame locale={locale} t={t} title={texts.title} subtitle={<span className="break-all">{user.email}</span>}>
       {error ? (
         <Notice tone="error" className="mt-4">
-          {error}
+          <span data-testid="mfa-error">{error}</span>
         </Notice>
       ) : null}
       <form method="post" action="/api/auth/mfa" className="mt-6 flex flex-col gap-4">
