@@ -41,7 +41,7 @@ export async function checkPassword(password: string, email?: string | null): Pr
   if (email) {
     const address = email.trim().toLowerCase();
     const localPart = address.split('@')[0] ?? '';
-    if (lower === address || lower === localPart || (localPart.length >= LOCAL_PART_MIN_CHECKED && lower.includes(localPart))) return problem('email');
+    if (lower.includes(address) || lower === localPart || (localPart.length >= LOCAL_PART_MIN_CHECKED && lower.includes(localPart))) return problem('email');
   }
   return null;
 }

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useI18n } from '../i18n-provider.tsx';
 import { Notice } from '../ui.tsx';
-import { Field, RecoveryCodeList, dangerButton, secondaryButton } from './fields.tsx';
+import { Field, Hint, RecoveryCodeList, dangerButton, secondaryButton } from './fields.tsx';
 import { errorText, sendJson } from './post-json.ts';
 
 export function CodeActionForm({ action, title, hint, submit, testId }: { action: 'disable' | 'recovery_codes'; title: string; hint: string; submit: string; testId: string }) {
@@ -31,7 +31,7 @@ export function CodeActionForm({ action, title, hint, submit, testId }: { action
     <form onSubmit={send} className="flex flex-col gap-3" data-testid={testId}>
       <div>
         <h3 className="text-tremor-default font-semibold text-tremor-content-strong">{title}</h3>
-        <p className="text-tremor-default text-tremor-content">{hint}</p>
+        <Hint>{hint}</Hint>
       </div>
       <div className="flex flex-wrap items-end gap-2">
         <Field label={t.accounts.account.code} name="code" autoComplete="one-time-code" autoCapitalize="none" spellCheck={false} required maxLength={64} value={code} onChange={(e) => setCode(e.target.value)} className="w-full sm:w-56" />

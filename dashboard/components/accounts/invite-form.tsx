@@ -7,7 +7,7 @@ import { roles } from '../../../lib/auth-roles.ts';
 import { locales } from '../../lib/i18n/index.ts';
 import { useI18n } from '../i18n-provider.tsx';
 import { Notice } from '../ui.tsx';
-import { Field, inputClass, primaryButton } from './fields.tsx';
+import { Field, FieldLabel, inputClass, primaryButton } from './fields.tsx';
 import { errorText, sendJson } from './post-json.ts';
 
 export function InviteForm() {
@@ -34,8 +34,7 @@ export function InviteForm() {
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label={texts.email} name="email" type="email" required maxLength={254} autoComplete="off" />
         <Field label={texts.name} name="name" maxLength={200} autoComplete="off" />
-        <label className="flex min-w-0 flex-col gap-1 text-tremor-default font-medium text-tremor-content-emphasis">
-          {texts.role}
+        <FieldLabel label={texts.role}>
           <select name="role" defaultValue="analyst" className={inputClass}>
             {roles.map((role) => (
               <option key={role} value={role}>
@@ -43,9 +42,8 @@ export function InviteForm() {
               </option>
             ))}
           </select>
-        </label>
-        <label className="flex min-w-0 flex-col gap-1 text-tremor-default font-medium text-tremor-content-emphasis">
-          {texts.language}
+        </FieldLabel>
+        <FieldLabel label={texts.language}>
           <select name="language" defaultValue="" className={inputClass}>
             <option value="">{texts.languageAuto}</option>
             {locales.map((l) => (
@@ -54,7 +52,7 @@ export function InviteForm() {
               </option>
             ))}
           </select>
-        </label>
+        </FieldLabel>
       </div>
       {result ? (
         <Notice tone={result.ok ? 'info' : 'error'}>

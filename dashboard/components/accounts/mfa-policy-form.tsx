@@ -24,10 +24,10 @@ export function MfaPolicyForm({ policy }: { policy: Record<Role, boolean> }) {
   };
   return (
     <div className="flex flex-col gap-3">
-      <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-5" data-testid="mfa-policy">
+      <ul className="flex flex-wrap gap-2" data-testid="mfa-policy">
         {roles.map((role) => (
           <li key={role}>
-            <label className="flex items-center gap-2 rounded-tremor-small border border-tremor-border px-3 py-2 text-tremor-default text-tremor-content-emphasis">
+            <label className="flex cursor-pointer items-center gap-2 rounded-tremor-small border border-tremor-border px-3 py-2 text-tremor-default text-tremor-content-emphasis has-[:checked]:border-tremor-brand has-[:checked]:bg-tremor-brand-faint">
               <input
                 type="checkbox"
                 data-testid={`mfa-required-${role}`}
@@ -37,7 +37,7 @@ export function MfaPolicyForm({ policy }: { policy: Record<Role, boolean> }) {
                 className="h-4 w-4 accent-blue-600"
               />
               <span className="font-medium">{t.roles[role]}</span>
-              <span className="ml-auto text-xs text-tremor-content">{current[role] ? texts.required : ''}</span>
+              {current[role] ? <span className="sr-only">{texts.required}</span> : null}
             </label>
           </li>
         ))}

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { roles, type Role } from '../../../lib/auth-roles.ts';
 import { fill } from '../../lib/i18n/index.ts';
 import { useI18n } from '../i18n-provider.tsx';
-import { dangerButton, inputClass, secondaryButton } from './fields.tsx';
+import { dangerButton, secondaryButton, selectClass } from './fields.tsx';
 import { errorText, sendJson } from './post-json.ts';
 
 interface UserSummary {
@@ -50,7 +50,7 @@ export function UserActions({ user }: { user: UserSummary }) {
             const role = event.target.value as Role;
             await act({ action: 'role', role }, fill(texts.confirmRole, { email: user.email, role: t.roles[role] }));
           }}
-          className={`${inputClass} w-auto py-1.5`}
+          className={`${selectClass} w-36 py-1.5`}
         >
           {roles.map((role) => (
             <option key={role} value={role}>

@@ -2,9 +2,9 @@
 // password. Each change goes through /api/account/* and is audited.
 import { getMfaStatus } from '../../../../lib/mfa.ts';
 import { CodeActionForm } from '../../../components/accounts/code-action-form.tsx';
-import { primaryButton } from '../../../components/accounts/fields.tsx';
+import { Hint, primaryButton } from '../../../components/accounts/fields.tsx';
 import { PasswordChangeForm } from '../../../components/accounts/password-change-form.tsx';
-import { Badge, Card, Notice, PageHeader, Subtle, Title } from '../../../components/ui.tsx';
+import { Badge, Card, Notice, PageHeader, Title } from '../../../components/ui.tsx';
 import { createFormatters } from '../../../lib/format.ts';
 import { fill } from '../../../lib/i18n/index.ts';
 import { getServerContext } from '../../../lib/server/context.ts';
@@ -32,18 +32,18 @@ export default async function AccountPage() {
           </div>
           {mfa.enabled ? (
             <div className="mt-4 flex flex-col gap-6">
-              <Subtle>{fill(texts.recoveryLeft, { count: mfa.recoveryCodesLeft })}</Subtle>
+              <Hint>{fill(texts.recoveryLeft, { count: mfa.recoveryCodesLeft })}</Hint>
               {mfa.recoveryCodesLeft <= 3 ? <Notice tone="warning">{texts.recoveryLow}</Notice> : null}
               <CodeActionForm action="recovery_codes" title={texts.regenerateTitle} hint={texts.regenerateHint} submit={texts.regenerate} testId="regenerate-form" />
               {mfa.required ? (
-                <Subtle>{texts.requiredNoDisable}</Subtle>
+                <Hint>{texts.requiredNoDisable}</Hint>
               ) : (
                 <CodeActionForm action="disable" title={texts.disableTitle} hint={texts.disableHint} submit={texts.disable} testId="disable-form" />
               )}
             </div>
           ) : (
             <div className="mt-4 flex flex-col items-start gap-4">
-              <Subtle>{mfa.required ? texts.mfaRequiredHint : texts.mfaOffHint}</Subtle>
+              <Hint>{mfa.required ? texts.mfaRequiredHint : texts.mfaOffHint}</Hint>
               <a href="/account/mfa" data-testid="mfa-set-up" className={primaryButton}>
                 {texts.setUp}
               </a>
@@ -52,7 +52,7 @@ export default async function AccountPage() {
         </Card>
         <Card>
           <Title>{texts.passwordTitle}</Title>
-          <Subtle className="mb-4">{texts.passwordHint}</Subtle>
+          <Hint className="mb-4">{texts.passwordHint}</Hint>
           <PasswordChangeForm email={session.user.email} />
         </Card>
       </div>

@@ -2,7 +2,8 @@
 // device and address; end one session or all of a user's. Ending is audited as session_revoke.
 import { listSessions, type SessionEntry } from '../../../../../lib/auth.ts';
 import { ConfirmButton } from '../../../../components/accounts/confirm-button.tsx';
-import { Badge, Card, EmptyState, PageHeader, Subtle } from '../../../../components/ui.tsx';
+import { Badge, Card, EmptyState, PageHeader } from '../../../../components/ui.tsx';
+import { Hint } from '../../../../components/accounts/fields.tsx';
 import { createFormatters } from '../../../../lib/format.ts';
 import { fill } from '../../../../lib/i18n/index.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
@@ -48,7 +49,7 @@ export default async function SessionsPage() {
         <EmptyState>{texts.none}</EmptyState>
       ) : (
         <div className="flex flex-col gap-4">
-          <Subtle>{fill(texts.count, { count: sessions.length })}</Subtle>
+          <Hint>{fill(texts.count, { count: sessions.length })}</Hint>
           {[...byUser.values()].map((own) => {
             const first = own[0]!;
             return (

@@ -6,7 +6,8 @@ import { getMfaPolicy } from '../../../../../lib/mfa.ts';
 import { InviteForm } from '../../../../components/accounts/invite-form.tsx';
 import { MfaPolicyForm } from '../../../../components/accounts/mfa-policy-form.tsx';
 import { UserActions } from '../../../../components/accounts/user-actions.tsx';
-import { Badge, Card, EmptyState, PageHeader, Subtle, Title } from '../../../../components/ui.tsx';
+import { Badge, Card, EmptyState, PageHeader, Title } from '../../../../components/ui.tsx';
+import { Hint } from '../../../../components/accounts/fields.tsx';
 import { createFormatters } from '../../../../lib/format.ts';
 import { fill } from '../../../../lib/i18n/index.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
@@ -26,19 +27,19 @@ export default async function UsersPage() {
       <div className="grid gap-4 xl:grid-cols-2">
         <Card>
           <Title>{texts.inviteTitle}</Title>
-          <Subtle className="mb-4">{texts.inviteHint}</Subtle>
+          <Hint className="mb-4">{texts.inviteHint}</Hint>
           <InviteForm />
         </Card>
         <Card>
           <Title>{texts.policyTitle}</Title>
-          <Subtle className="mb-4">{texts.policyHint}</Subtle>
+          <Hint className="mb-4">{texts.policyHint}</Hint>
           <MfaPolicyForm policy={policy} />
         </Card>
       </div>
       <Card className="mt-4">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <Title>{texts.listTitle}</Title>
-          <Subtle>{fill(texts.count, { count: users.length })}</Subtle>
+          <Hint>{fill(texts.count, { count: users.length })}</Hint>
         </div>
         {users.length === 0 ? (
           <div className="mt-4">
