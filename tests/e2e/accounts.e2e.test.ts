@@ -508,6 +508,8 @@ describe('account screens', () => {
     const { context, page } = await newContext({ width: 375, height: 812, sessionFor: users.manager });
     await page.goto(`${server.url}/account`);
     await Promise.all([page.waitForURL(/\/account\/mfa$/), page.click('[data-testid=mfa-set-up]')]);
+    // Visible, not just present: a streamed page holds its content hidden until the loading skeleton is swapped out.
+    await page.waitForSelector('[data-testid=totp-key]', { state: 'visible' });
     const secret = (await page.locator('[data-testid=totp-key]').textContent())!.replace(/\s/g, '');
     expect(await hasNoHorizontalScroll(page)).toBe(true);
     await page.screenshot({ path: path.join(screenshotDir, 'account-mfa-setup-phone-en.png'), fullPage: true });
