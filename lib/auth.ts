@@ -132,17 +132,31 @@ export async function verifyUserPassword(db: pg.Pool, userId: number, password: 
   return verify(rows[0].password_hash, password).catch(() => false);
 }
 
-export type ChangePasswordResult = { ok: true; sessionsEnded: number } | { ok: false; reason: 'wrong_password' } | { ok: false; reason: 'weak_password'; message: string };
+export type ChangePasswordResult =
+  | { ok: true; sessionsEnded: number }
+  | { ok: false; reason: 'wrong_password' }
+  | { ok: false; reason: 'weak_password'; message: string }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 /**
  * A signed-in user changes their own password: the current one is required, the new one must pass
- * the rules, and every other session of theirs ends (this one stays). Audited either way.
+ * the rules, and every other session of theirs ends (this one stays). A wrong current password
+ * counts like a wrong password at sign-in (account lock, address throttle), so a stolen session
+ * cannot be used to guess it. Audited either way.
  */
 export async function changeOwnPassword(db: pg.Pool, session: Session, currentPassword: string, newPassword: string, client: ClientInfo = {}): Promise<ChangePasswordResult> {
   const { user } = session;
-  const audit = (outcome: 'success' | 'failure', details: Record<string, unknown>) =>
-    writeAudit(db, { userId: user.id, userEmail: user.email, role: user.role, action: 'password_change', target: `user:${user.id}`, outcome, address: client.address ?? null, details });
+  const address = client.address ?? null;
+  const audit = (outcome: 'success' | 'failure' | 'denied', details: Record<string, unknown>) =>
+    writeAudit(db, { userId: user.id, userEmail: user.email, role: user.role, action: 'password_change', target: `user:${user.id}`, outcome, address, details });
+  const throttle = await checkAddressThrottle(db, address, 'failure');
+  if (throttle.limited) {
+    await audit('denied', { reason: 'throttled' });
+    return { ok: false, reason: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds };
+  }
   if (!(await verifyUserPassword(db, user.id, currentPassword))) {
+    await recordAccountFailure(db, user.id);
+    await recordAddressAttempt(db, address, 'failure');
     await audit('failure', { reason: 'wrong_password' });
     return { ok: false, reason: 'wrong_password' };
   }

@@ -365,7 +365,27 @@ export async function completeEnrolmentSignIn(db: pg.Pool, keyring: Keyring, cha
 
 // ---- the user's own changes, and an admin's reset ------------------------------------------------
 
-export type SelfChangeResult<T = object> = ({ ok: true } & T) | { ok: false; reason: 'invalid_code' | 'not_enabled' | 'required' };
+export type SelfChangeResult<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; reason: 'invalid_code' | 'not_enabled' | 'required' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+
+/**
+ * The code check of the user's own MFA changes. Wrong codes count like wrong codes at sign-in
+ * (account lock, address throttle): a stolen session must not become a way to guess codes.
+ */
+async function checkOwnCode(db: pg.Pool, keyring: Keyring, userId: number, code: string, actor: Actor, action: 'mfa_disable' | 'mfa_enrol', details: Record<string, unknown>): Promise<{ ok: true } | { ok: false; reason: 'invalid_code' } | { ok: false; reason: 'throttled'; retryAfterSeconds: number }> {
+  const throttle = await checkAddressThrottle(db, actor.address, 'failure');
+  if (throttle.limited) {
+    await auditAs(db, actor, action, `user:${userId}`, 'denied', { ...details, reason: 'throttled' });
+    return { ok: false, reason: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds };
+  }
+  if ((await checkSecondFactor(db, keyring, userId, code)).ok) return { ok: true };
+  await recordAccountFailure(db, userId);
+  await recordAddressAttempt(db, actor.address, 'failure');
+  await auditAs(db, actor, action, `user:${userId}`, 'failure', { ...details, reason: 'invalid_code' });
+  return { ok: false, reason: 'invalid_code' };
+}
 
 /** Turns MFA off; needs a current code (or a recovery code). Refused when the user's role requires MFA. */
 export async function disableMfa(db: pg.Pool, keyring: Keyring, userId: number, code: string, actor: Actor): Promise<SelfChangeResult> {
@@ -375,12 +395,8 @@ export async function disableMfa(db: pg.Pool, keyring: Keyring, userId: number, 
     await auditAs(db, actor, 'mfa_disable', `user:${userId}`, 'denied', { reason: 'required' });
     return { ok: false, reason: 'required' };
   }
-  const check = await checkSecondFactor(db, keyring, userId, code);
-  if (!check.ok) {
-    await recordAddressAttempt(db, actor.address, 'failure');
-    await auditAs(db, actor, 'mfa_disable', `user:${userId}`, 'failure', { reason: 'invalid_code' });
-    return { ok: false, reason: 'invalid_code' };
-  }
+  const check = await checkOwnCode(db, keyring, userId, code, actor, 'mfa_disable', {});
+  if (!check.ok) return check;
   await removeMfa(db, userId);
   await auditAs(db, actor, 'mfa_disable', `user:${userId}`, 'success');
   return { ok: true };
@@ -390,12 +406,8 @@ export async function disableMfa(db: pg.Pool, keyring: Keyring, userId: number, 
 export async function regenerateRecoveryCodes(db: pg.Pool, keyring: Keyring, userId: number, code: string, actor: Actor): Promise<SelfChangeResult<{ recoveryCodes: string[] }>> {
   const status = await getMfaStatus(db, userId);
   if (!status.enabled) return { ok: false, reason: 'not_enabled' };
-  const check = await checkSecondFactor(db, keyring, userId, code);
-  if (!check.ok) {
-    await recordAddressAttempt(db, actor.address, 'failure');
-    await auditAs(db, actor, 'mfa_enrol', `user:${userId}`, 'failure', { reason: 'invalid_code', change: 'recovery_codes' });
-    return { ok: false, reason: 'invalid_code' };
-  }
+  const check = await checkOwnCode(db, keyring, userId, code, actor, 'mfa_enrol', { change: 'recovery_codes' });
+  if (!check.ok) return check;
   const recoveryCodes = await replaceRecoveryCodes(db, userId);
   await auditAs(db, actor, 'mfa_enrol', `user:${userId}`, 'success', { change: 'recovery_codes' });
   return { ok: true, recoveryCodes };

@@ -381,6 +381,29 @@ describe('sessions', () => {
     ]);
   });
 
+  it('does not let a stolen session guess the current password or a code: they count towards the lock and the address throttle', async () => {
+    const user = await createUser(pool, { email: 'gus@example.com', password, role: 'analyst' });
+    const { secret } = await enrol(user);
+    const signedIn = await signIn(pool, user.email, password, { address: nextAddress() });
+    if (!signedIn.ok || signedIn.step !== 'mfa') throw new Error('expected an MFA challenge');
+    const done = await completeMfaSignIn(pool, keyring, signedIn.challengeToken, totpCode(secret, Date.now() + 30_000));
+    if (!done.ok) throw new Error('expected a session');
+    const session = (await getSession(pool, done.token))!;
+    const address = nextAddress();
+    const answers: string[] = [];
+    for (let i = 0; i < ADDRESS_MAX_FAILURES / 2; i++) {
+      const guess = await changeOwnPassword(pool, session, `guess number ${i}`, 'a fresh passphrase', { address });
+      answers.push(guess.ok ? 'ok' : guess.reason);
+      const code = await disableMfa(pool, keyring, user.id, String(100000 + i), actorOf(user, address));
+      answers.push(code.ok ? 'ok' : code.reason);
+    }
+    expect(answers).toEqual(Array(ADDRESS_MAX_FAILURES).fill(0).map((_, i) => (i % 2 === 0 ? 'wrong_password' : 'invalid_code')));
+    expect(await changeOwnPassword(pool, session, password, 'a fresh passphrase', { address })).toMatchObject({ ok: false, reason: 'throttled' });
+    expect(await regenerateRecoveryCodes(pool, keyring, user.id, totpCode(secret, Date.now()), actorOf(user, address))).toMatchObject({ ok: false, reason: 'throttled' });
+    // Twenty wrong guesses locked the account for new sign-ins too.
+    expect(await signIn(pool, user.email, password, { address: nextAddress() })).toEqual({ ok: false, reason: 'locked' });
+  });
+
   it('changing a role or disabling a user ends all their sessions; revoking ends one or all', async () => {
     const user = await createUser(pool, { email: 'roy@example.com', password, role: 'analyst' });
     const a = await sessionFor(user.email);

@@ -406,6 +406,9 @@ describe('sessions', () => {
     expect(await change.json()).toEqual({ ok: true, sessionsEnded: 1 });
     expect((await fetch(`${server.url}/api/me`, { headers: { cookie: here } })).status).toBe(200);
     expect((await fetch(`${server.url}/api/me`, { headers: { cookie: elsewhere } })).status).toBe(401);
+    const out = await fetch(`${server.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: here, accept: 'application/json' } });
+    expect(out.status).toBe(200);
+    expect((await auditRows('sign_out', `user:${users.executive.id}`)).map((r) => [r.outcome, r.address])).toEqual([['success', '127.0.0.1']]);
     expect((await auditRows('role_change', `user:${users.executive.id}`)).map((r) => [r.details.from, r.details.to, r.address])).toEqual([
       ['executive', 'manager', '127.0.0.1'],
       ['manager', 'executive', '127.0.0.1'],

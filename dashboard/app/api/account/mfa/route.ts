@@ -5,7 +5,8 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { actorOf, confirmTotpEnrolment, disableMfa, regenerateRecoveryCodes } from '../../../../../lib/mfa.ts';
-import { clientInfo, parseInput, readBody } from '../../../../lib/server/account-request.ts';
+import { fill } from '../../../../lib/i18n/index.ts';
+import { clientInfo, minutesFrom, parseInput, readBody } from '../../../../lib/server/account-request.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
 import { getKeyring } from '../../../../lib/server/keyring.ts';
 import { ApiError, apiRoute } from '../../../../lib/server/session.ts';
@@ -38,6 +39,7 @@ export const POST = apiRoute('account:self', async (request, { session, t }) => 
   const result = input.action === 'disable' ? await disableMfa(pool, keyring, session.user.id, input.code, actor) : await regenerateRecoveryCodes(pool, keyring, session.user.id, input.code, actor);
   if (!result.ok) {
     if (result.reason === 'invalid_code') throw new ApiError(400, 'invalid_code', texts.invalidCode, 'code');
+    if (result.reason === 'throttled') throw new ApiError(429, 'throttled', fill(t.accounts.errors.throttled, { minutes: minutesFrom(result.retryAfterSeconds) }));
     throw new ApiError(409, result.reason, result.reason === 'required' ? texts.requiredNoDisable : texts.notEnabled);
   }
   return NextResponse.json(result, { headers: { 'cache-control': 'no-store' } });

@@ -4,7 +4,8 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { changeOwnPassword } from '../../../../../lib/auth.ts';
 import { checkPassword } from '../../../../../lib/password-rules.ts';
-import { clientInfo, parseInput, readBody } from '../../../../lib/server/account-request.ts';
+import { fill } from '../../../../lib/i18n/index.ts';
+import { clientInfo, minutesFrom, parseInput, readBody } from '../../../../lib/server/account-request.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
 import { ApiError, apiRoute } from '../../../../lib/server/session.ts';
 
@@ -23,6 +24,8 @@ export const POST = apiRoute('account:self', async (request, { session, t }) => 
   const result = await changeOwnPassword(pool, session, input.currentPassword, input.newPassword, await clientInfo(request));
   if (!result.ok) {
     if (result.reason === 'wrong_password') throw new ApiError(400, 'wrong_password', t.accounts.account.wrongPassword, 'currentPassword');
+    if (result.reason === 'throttled') throw new ApiError(429, 'throttled', fill(t.accounts.errors.throttled, { minutes: minutesFrom(result.retryAfterSeconds) }));
+    // weak_password: name the rule in the user's language.
     const problem = await checkPassword(input.newPassword, session.user.email);
     throw new ApiError(400, problem?.rule ?? 'weak_password', problem ? t.accounts.rules[problem.rule] : result.message, 'newPassword');
   }
