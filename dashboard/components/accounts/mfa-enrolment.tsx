@@ -18,7 +18,7 @@ export function MfaEnrolment({ qrSvg, manualKey, confirmUrl, extraBody, continue
 
   if (codes) {
     return (
-      <div className="mt-4 flex flex-col gap-4" data-testid="enrolment-done">
+      <div className="flex flex-col gap-4" data-testid="enrolment-done">
         <Notice tone="info">{texts.done}</Notice>
         <div>
           <h2 className="text-tremor-default font-semibold text-tremor-content-strong">{texts.recoveryTitle}</h2>
@@ -44,7 +44,7 @@ export function MfaEnrolment({ qrSvg, manualKey, confirmUrl, extraBody, continue
   };
 
   return (
-    <div className="mt-4 flex flex-col gap-4">
+    <div className="flex flex-col gap-4">
       <p className="text-tremor-default text-tremor-content">{texts.intro}</p>
       <div>
         <h2 className="text-tremor-default font-semibold text-tremor-content-strong">{texts.scan}</h2>
@@ -57,7 +57,7 @@ export function MfaEnrolment({ qrSvg, manualKey, confirmUrl, extraBody, continue
           dangerouslySetInnerHTML={{ __html: qrSvg }}
         />
         <p className="mt-3 text-tremor-default text-tremor-content">{texts.manual}</p>
-        <code data-testid="totp-key" className="mt-1 block break-all rounded-tremor-small bg-tremor-background-muted px-3 py-2 text-center font-mono text-sm tracking-wide text-tremor-content-strong">
+        <code data-testid="totp-key" className="mt-1 block break-words rounded-tremor-small bg-tremor-background-muted px-3 py-2 text-center font-mono text-sm tracking-wide text-tremor-content-strong">
           {manualKey}
         </code>
       </div>

@@ -29,9 +29,11 @@ export default async function EnrolPage({ searchParams }: { searchParams: Promis
       <Notice tone="warning" className="mt-4">
         {t.accounts.enrol.required}
       </Notice>
-      <I18nProvider locale={locale} t={t} timeZone={config.timeZone}>
-        <MfaEnrolment qrSvg={started.material.qrSvg} manualKey={started.material.manualKey} confirmUrl="/api/auth/enrol" continueHref={next} />
-      </I18nProvider>
+      <div className="mt-4">
+        <I18nProvider locale={locale} t={t} timeZone={config.timeZone}>
+          <MfaEnrolment qrSvg={started.material.qrSvg} manualKey={started.material.manualKey} confirmUrl="/api/auth/enrol" continueHref={next} />
+        </I18nProvider>
+      </div>
     </AuthFrame>
   );
 }
