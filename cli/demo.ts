@@ -6,6 +6,7 @@ import { isSourceEmpty } from '../ingest/index.ts';
 import { startWorker } from '../jobs/index.ts';
 import { getPublishedSnapshot } from '../warehouse/index.ts';
 import { ensureDemoUsers } from '../lib/auth.ts';
+import { getMfaPolicy } from '../lib/mfa.ts';
 import { startDashboard } from '../dashboard/server.ts';
 import { withContext } from './context.ts';
 import { seedWithProgress } from './seed.ts';
@@ -26,6 +27,7 @@ export async function runDemo(): Promise<void> {
     const run = await syncInForeground(ctx, first ? 'full' : 'incremental', 'demo');
     const worker = await startWorker(ctx.dbs.url, ctx.pipeline);
     const users = await ensureDemoUsers(ctx.dbs.pool, ctx.config.dataDir);
+    const mfaRoles = Object.entries(await getMfaPolicy(ctx.dbs.pool)).filter(([, required]) => required).map(([role]) => role);
     const dashboard = await startDashboard({
       port: ctx.config.port,
       env: { DATABASE_URL: ctx.dbs.url, PULSE_DATA_DIR: ctx.config.dataDir },
@@ -40,6 +42,8 @@ Pulse is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s):
   Web:        http://localhost:${ctx.config.port}
   Sign in as: ${users.map((u) => u.email).join(', ')}
               password ${users[0]?.password} (kept in ${path.join(ctx.config.dataDir, 'demo-password')})
+  MFA:        required for ${mfaRoles.join(', ') || 'no role'}: the first sign-in as ${mfaRoles.map((r) => `${r}@pulse.example`).join(', ') || '–'} shows a QR code
+              for an authenticator app (lost it? npx pulse user reset-mfa --email admin@pulse.example)
   Database:   ${database}
   Warehouse:  ${path.join(ctx.config.dataDir, 'warehouse')} (published ${run.snapshot.file})
   Worker:     incremental sync "${ctx.config.syncCron}", full sync "${ctx.config.fullSyncCron}" (${ctx.config.timeZone})

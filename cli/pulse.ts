@@ -232,6 +232,21 @@ user
     }),
   );
 
+user
+  .command('reset-mfa')
+  .description("remove a user's two-step sign-in (lost phone and recovery codes); if their role requires it, they set it up again at the next sign-in")
+  .requiredOption('--email <email>', "the user's sign-in e-mail")
+  .action((options: { email: string }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      const { resetMfa } = await import('../lib/mfa.ts');
+      const { rows } = await ctx.dbs.pool.query<{ id: string; email: string }>('SELECT id, email FROM pulse.users WHERE lower(email) = lower($1)', [options.email.trim()]);
+      if (!rows[0]) throw new PulseError('unknown_user', `There is no user with e-mail ${options.email}.`);
+      await resetMfa(ctx.dbs.pool, Number(rows[0].id), { userId: null, email: 'cli', role: '' });
+      console.log(`Two-step sign-in removed for ${rows[0].email}; their sessions stay, their next sign-in asks them to set it up again if their role requires it.`);
+    }),
+  );
+
 program
   .command('demo')
   .description('start everything on embedded defaults: PostgreSQL, demo data, one pipeline run, the worker and the web server')

@@ -35,3 +35,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ SMTP_URL: '', DATABASE_URL: '' }).smtpUrl).toBeUndefined();
   });
 });
+
+describe('loadConfig: accounts', () => {
+  it('trusts the connection, not X-Forwarded-For, unless told, and links e-mails to PULSE_PUBLIC_URL', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    const behindProxy = loadConfig({ PULSE_TRUST_PROXY: '1', PULSE_PUBLIC_URL: 'https://pulse.example.com/' });
+    expect(behindProxy).toMatchObject({ trustProxy: true, publicUrl: 'https://pulse.example.com' });
+    expect(() => loadConfig({ PULSE_TRUST_PROXY: 'yes' })).toThrow('PULSE_TRUST_PROXY="yes": must be 0 or 1');
+    expect(() => loadConfig({ PULSE_PUBLIC_URL: 'pulse.example.com' })).toThrow(/PULSE_PUBLIC_URL=\(value hidden\): must be an http/);
+  });
+});

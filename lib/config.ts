@@ -56,6 +56,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PULSE_SECRET_KEY: secretKey.optional(),
   PULSE_SECRET_KEY_PREVIOUS: secretKey.optional(),
+  PULSE_TRUST_PROXY: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0'),
+  PULSE_PUBLIC_URL: z
+    .string()
+    .refine((value) => /^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(value), 'must be an http:// or https:// URL such as https://pulse.example.com')
+    .optional(),
 });
 
 export interface PulseConfig {
@@ -85,6 +90,13 @@ export interface PulseConfig {
    */
   secretKey: string | undefined;
   secretKeyPrevious: string | undefined;
+  /**
+   * Trust X-Forwarded-For for the client's address (sign-in throttling, audit log). Only behind a
+   * reverse proxy that sets it: otherwise any client could claim any address.
+   */
+  trustProxy: boolean;
+  /** The address people open the dashboard at, for links in e-mails (password reset, invitations). */
+  publicUrl: string;
 }
 
 export const defaultMappingFile = path.join(projectRoot, 'ingest', 'mappings', 'demo.json');
@@ -126,6 +138,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     logLevel: e.LOG_LEVEL,
     secretKey: e.PULSE_SECRET_KEY?.trim(),
     secretKeyPrevious: e.PULSE_SECRET_KEY_PREVIOUS?.trim(),
+    trustProxy: e.PULSE_TRUST_PROXY === '1',
+    // Never taken from a request's Host header: a forged Host would put an attacker's site in a reset link.
+    publicUrl: (e.PULSE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
   };
 }
 
@@ -173,5 +188,7 @@ export function describeConfig(config: PulseConfig): Record<string, string | num
     LOG_LEVEL: config.logLevel,
     PULSE_SECRET_KEY: config.secretKey ? '(set, hidden)' : `(key file ${path.join(config.dataDir, 'keys.json')})`,
     PULSE_SECRET_KEY_PREVIOUS: config.secretKeyPrevious ? '(set, hidden)' : '(unset)',
+    PULSE_TRUST_PROXY: config.trustProxy ? '1 (client address from X-Forwarded-For)' : '0 (client address from the connection)',
+    PULSE_PUBLIC_URL: config.publicUrl,
   };
 }

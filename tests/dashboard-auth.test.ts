@@ -54,8 +54,8 @@ describe('signIn', () => {
   it('opens a session whose cookie token is stored only hashed, and signOut ends it', async () => {
     await createUser(pool, { email: 'bo@example.com', password: 'bo password 1', role: 'marketer' });
     const result = await signIn(pool, ' BO@example.com ', 'bo password 1');
-    expect(result.ok).toBe(true);
-    if (!result.ok) return;
+    expect(result).toMatchObject({ ok: true, step: 'session' });
+    if (!result.ok || result.step !== 'session') return;
     const { rows } = await pool.query<{ token_hash: Buffer }>('SELECT token_hash FROM pulse.sessions');
     expect(rows.some((r) => r.token_hash.toString('base64url') === result.token)).toBe(false);
     expect((await getSession(pool, result.token))?.user.role).toBe('marketer');
@@ -73,7 +73,7 @@ describe('signIn', () => {
   it('does not accept an expired session', async () => {
     await createUser(pool, { email: 'di@example.com', password: 'di password 1', role: 'executive' });
     const result = await signIn(pool, 'di@example.com', 'di password 1');
-    if (!result.ok) throw new Error('sign-in failed');
+    if (!result.ok || result.step !== 'session') throw new Error('sign-in failed');
     await pool.query("UPDATE pulse.sessions SET expires_at = now() - interval '1 second'");
     expect(await getSession(pool, result.token)).toBeNull();
     expect(await getSession(pool, undefined)).toBeNull();

@@ -17,4 +17,6 @@ export const pages: PageEntry[] = [
   { href: '/retention', permission: 'page:retention', label: (t) => t.nav.retention, icon: '↻' },
   { href: '/pipeline', permission: 'page:pipeline', label: (t) => t.nav.pipeline, icon: '⇄' },
   { href: '/admin/users', permission: 'page:admin', label: (t) => t.nav.users, icon: '⚙' },
+  { href: '/admin/sessions', permission: 'users:manage', label: (t) => t.accounts.nav.sessions, icon: '⌁' },
+  { href: '/account', permission: 'account:self', label: (t) => t.accounts.nav.account, icon: '☖' },
 ];

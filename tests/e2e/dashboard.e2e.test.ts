@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, permissionTable, roles, type Permission, type Role } from '../../lib/auth-roles.ts';
 import { ensureDemoUsers, type DemoUser } from '../../lib/auth.ts';
+import { setMfaRequired } from '../../lib/mfa.ts';
 import { projectRoot } from '../../lib/paths.ts';
 import { runPipelineNow } from '../../jobs/index.ts';
 import { queryMetrics, withPublishedSnapshot } from '../../warehouse/index.ts';
@@ -51,6 +52,9 @@ beforeAll(async () => {
     formulaSegmentId = (await db.one<{ id: number }>('SELECT segment_id AS id FROM marts.customer_360 WHERE customer_id = 12')).id;
   });
   users = Object.fromEntries((await ensureDemoUsers(env.ctx.pool, env.dataDir)).map((u) => [u.role, u])) as Record<Role, DemoUser>;
+  // This file signs every role in with a password to test permissions and data; two-step sign-in
+  // (required for admins by default) is tested in accounts.e2e.test.ts.
+  await setMfaRequired(env.ctx.pool, 'admin', false, { userId: null, email: 'test', role: '' });
   server = await startDashboard({
     port: await freePort(),
     host: '127.0.0.1',
