@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.pulse/**', '.pulse-test/**', 'artifacts/**', 'dashboard/.next/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', '.pulse/**', '.pulse-test/**', 'artifacts/**', '.scratch/**', '.pulse-bench/**', 'dashboard/.next/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
