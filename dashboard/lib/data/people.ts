@@ -46,8 +46,8 @@ export function escapeLike(value: string): string {
 /**
  * Customers whose name, e-mail, company or phone contains `query`, at most `limit`, best first (exact
  * name, then names starting with it, then by id). A two-character query (two characters of a
- * Chinese name) uses the name's character-pair index; three or more use the trigram indexes
- * (ingest/demo-schema/003_search_indexes.sql). The caller guarantees 2 ≤ length ≤ 100.
+ * Chinese name) uses the name's character-pair index; three or more use the one trigram index over
+ * all four fields (ingest/demo-schema/003 and 004). The caller guarantees 2 ≤ length ≤ 100.
  */
 export function searchPeopleIds(query: string, limit: number): Sql {
   const q = query.toLowerCase();
@@ -56,17 +56,18 @@ export function searchPeopleIds(query: string, limit: number): Sql {
   const looksLikePhone = /^[+\d\s()-]+$/.test(q) && digits.length >= 3;
   const conditions: string[] = [];
   const values: unknown[] = [q, `${escapeLike(q)}%`];
+  const searchText = 'pulse_app.customer_search_text(name, email, company, phone)';
   if (chars === 2) {
     values.push([q]);
     conditions.push(`pulse_app.text_bigrams(name) @> $${values.length}::text[]`);
   } else {
     values.push(`%${escapeLike(q)}%`);
-    const p = `$${values.length}`;
-    conditions.push(`lower(name) LIKE ${p}`, `lower(email) LIKE ${p}`, `lower(company) LIKE ${p}`);
+    conditions.push(`${searchText} LIKE $${values.length}`);
   }
-  if (looksLikePhone) {
+  // '138 0013 8000' as typed finds the phone stored as digits.
+  if (looksLikePhone && digits !== q) {
     values.push(`%${digits}%`);
-    conditions.push(`pulse_app.phone_digits(phone) LIKE $${values.length}`);
+    conditions.push(`${searchText} LIKE $${values.length}`);
   }
   values.push(limit);
   return {
