@@ -22,6 +22,14 @@ export const permissions = [
   'jobs:run',
   /** Create, change and disable users. */
   'users:manage',
+  /** Preview and download reports (each report also needs the permissions in reports/report-definitions.ts). */
+  'reports:view',
+  /** Create, change, pause, delete and "send now" report subscriptions. */
+  'reports:subscribe',
+  /** Read the delivery log of e-mailed reports. */
+  'reports:deliveries',
+  /** Retry a failed delivery and read the local mail capture (outbox) with its attachments. */
+  'reports:admin',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -40,6 +48,10 @@ export const permissionTable: Record<Permission, readonly Role[]> = {
   'pii:unmasked': ['admin', 'manager'],
   'jobs:run': ['admin'],
   'users:manage': ['admin'],
+  'reports:view': all,
+  'reports:subscribe': ['admin', 'manager', 'marketer'],
+  'reports:deliveries': ['admin', 'manager', 'marketer'],
+  'reports:admin': ['admin'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -24,6 +24,12 @@ export const REPORT_PERMISSIONS: Record<ReportName, readonly Permission[]> = {
   service: ['page:overview', 'page:customers'],
 };
 
+/**
+ * Reports whose workbook lists customers (the executive watchlist; the segment's watchlist and
+ * members): downloading that XLSX from the dashboard is an export, for roles with `data:export`.
+ */
+export const REPORTS_LISTING_CUSTOMERS: readonly ReportName[] = ['executive', 'segment'];
+
 export function isReportName(value: unknown): value is ReportName {
   return typeof value === 'string' && (REPORT_NAMES as readonly string[]).includes(value);
 }
