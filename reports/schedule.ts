@@ -51,10 +51,20 @@ export type ScheduleWriter = Pick<PgBoss, 'schedule' | 'unschedule'>;
  * while active, removed when paused or deleted (`null`). Both the worker's start-up registration
  * and the dashboard call this, so the two write identical schedules.
  */
-export async function scheduleSubscription(boss: ScheduleWriter, id: number, subscription: { cron: string; timeZone: string; paused: boolean } | null): Promise<void> {
+export async function scheduleSubscription(
+  boss: ScheduleWriter,
+  id: number,
+  subscription: { cron: string; timeZone: string; paused: boolean } | null,
+  options: { db?: ScheduleDb } = {},
+): Promise<void> {
+  // `db` runs pg-boss's statement on the caller's connection, i.e. inside the caller's transaction.
+  const connection = options.db ? { db: options.db } : {};
   if (!subscription || subscription.paused) {
-    await boss.unschedule(REPORT_QUEUE, String(id));
+    await boss.unschedule(REPORT_QUEUE, String(id), connection);
     return;
   }
-  await boss.schedule(REPORT_QUEUE, subscription.cron, { subscriptionId: id }, { tz: subscription.timeZone, key: String(id) });
+  await boss.schedule(REPORT_QUEUE, subscription.cron, { subscriptionId: id }, { tz: subscription.timeZone, key: String(id), ...connection });
 }
+
+/** pg-boss's database adapter: one method, which a pg client inside a transaction can provide. */
+export type ScheduleDb = NonNullable<NonNullable<Parameters<PgBoss['unschedule']>[2]>['db']>;
