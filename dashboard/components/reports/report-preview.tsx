@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReportChoice } from '../../lib/data/report-files.ts';
 import { fill } from '../../lib/i18n/index.ts';
-import { buttonClass, fieldClass, secondaryButtonClass } from '../data-ui.tsx';
+import { buttonClass, fieldClass, linkClass, secondaryButtonClass } from '../data-ui.tsx';
 import { Card, Notice } from '../ui.tsx';
 import { useI18n } from '../i18n-provider.tsx';
 
@@ -131,7 +131,13 @@ export function ReportPreview({ choices, segments, roleLabel }: { choices: Repor
               {t.reports.xlsxNeedsExport}
             </span>
           )}
-          <span className="text-xs text-tremor-content-subtle">{fill(t.reports.viewerRole, { role: roleLabel })}</span>
+          {/* Phones' browsers often show no PDF inside a frame: the same file in a tab of its own. */}
+          {previewUrl ? (
+            <a className={`${linkClass} text-tremor-default`} href={previewUrl} target="_blank" rel="noopener" data-testid="open-pdf">
+              {t.reports.openPdf} ↗
+            </a>
+          ) : null}
+          <span className="basis-full text-xs text-tremor-content-subtle">{fill(t.reports.viewerRole, { role: roleLabel })}</span>
         </div>
       </Card>
 

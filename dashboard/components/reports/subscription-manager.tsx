@@ -140,9 +140,17 @@ export function SubscriptionManager({ subscriptions, roles, defaultRole, reports
               </div>
               <div className="min-w-0">
                 <dt className="text-xs text-tremor-content">{s.recipients}</dt>
-                <dd className="break-all text-tremor-content-emphasis" title={sub.recipients.join(', ')}>
-                  {sub.recipients.length <= 2 ? sub.recipients.join(', ') : `${sub.recipients.slice(0, 2).join(', ')} … (${fill(s.everyone, { count: sub.recipients.length })})`}
-                </dd>
+                {/* One address a line; a long list shows its first three and how many there are. */}
+                {sub.recipients.slice(0, 3).map((r) => (
+                  <dd key={r} className="break-words text-tremor-content-emphasis">
+                    {r}
+                  </dd>
+                ))}
+                {sub.recipients.length > 3 ? (
+                  <dd className="text-xs text-tremor-content-subtle" title={sub.recipients.join(', ')}>
+                    {fill(s.everyone, { count: sub.recipients.length })}
+                  </dd>
+                ) : null}
               </div>
               <div>
                 <dt className="text-xs text-tremor-content">{s.role}</dt>

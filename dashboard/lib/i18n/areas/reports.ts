@@ -7,7 +7,7 @@ export const reportsEn = {
   title: 'Reports',
   subtitle: 'Each report exactly as it is e-mailed: choose the period, filters and language, preview it, download it, or send it on a schedule',
   tabs: { preview: 'Preview', subscriptions: 'Subscriptions', deliveries: 'Delivery log', outbox: 'Outbox' },
-  names: { executive: 'Executive summary', segment: 'Segment report', sales: 'Sales pipeline', service: 'Customer service' } as Record<string, string>,
+  names: { executive: 'Executive summary', segment: 'Segment report', sales: 'Sales pipeline report', service: 'Customer service report' } as Record<string, string>,
   descriptions: {
     executive: 'KPIs with change, revenue trend, segment mix and movement, churn watchlist',
     segment: 'One segment: its KPIs, trend, watchlist and members',
@@ -26,6 +26,7 @@ export const reportsEn = {
   language: 'Language',
   downloadPdf: 'Download PDF',
   downloadXlsx: 'Download Excel',
+  openPdf: 'Open the PDF in a new tab',
   xlsxNeedsExport: 'The Excel workbook lists customers: downloading it needs the export permission.',
   rendering: 'Rendering the report…',
   previewTitle: 'Preview of {report}',
@@ -129,7 +130,7 @@ export const reportsZhCN: Widen<typeof reportsEn> = {
   title: '报表',
   subtitle: '每份报表都与邮件发送的完全一致：选择时间段、筛选条件和语言，在线预览、下载，或按计划定时发送',
   tabs: { preview: '预览', subscriptions: '订阅', deliveries: '发送记录', outbox: '发件箱' },
-  names: { executive: '管理层摘要', segment: '分群报表', sales: '销售管道', service: '客户服务' },
+  names: { executive: '管理层摘要', segment: '客户分群报告', sales: '销售机会报告', service: '客户服务报告' },
   descriptions: {
     executive: '关键指标及变化、收入趋势、分群构成与迁移、流失预警名单',
     segment: '单个分群：关键指标、趋势、预警名单和成员',
@@ -148,6 +149,7 @@ export const reportsZhCN: Widen<typeof reportsEn> = {
   language: '语言',
   downloadPdf: '下载 PDF',
   downloadXlsx: '下载 Excel',
+  openPdf: '在新标签页中打开 PDF',
   xlsxNeedsExport: '该 Excel 工作簿包含客户名单，下载需要导出权限。',
   rendering: '正在生成报表…',
   previewTitle: '{report} 预览',

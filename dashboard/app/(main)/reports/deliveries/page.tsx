@@ -103,7 +103,8 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
         <EmptyState>{filtered ? d.none : d.empty}</EmptyState>
       ) : (
         <Card>
-          <ScrollTable>
+          {/* A table from a small tablet up; on a phone, one block per delivery (all of it readable without sideways scrolling). */}
+          <ScrollTable className="hidden sm:block">
             <thead>
               <tr>
                 <Th>{d.time}</Th>
@@ -129,7 +130,9 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
                       {row.formats.join('+')} · {row.language}
                     </span>
                   </Td>
-                  <Td data-testid="delivery-recipient">{row.recipient}</Td>
+                  <Td>
+                    <span data-testid="delivery-recipient">{row.recipient}</span>
+                  </Td>
                   <Td>{row.subscriptionId === null ? d.oneOff : `#${row.subscriptionId}`}</Td>
                   <Td className="text-right tabular-nums">{row.attempts}</Td>
                   <Td className="tabular-nums">{f.dateTime(row.sentAt)}</Td>
@@ -145,6 +148,22 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
               ))}
             </tbody>
           </ScrollTable>
+          <ul className="flex flex-col divide-y divide-tremor-border sm:hidden" data-testid="delivery-cards">
+            {result.rows.map((row) => (
+              <li key={row.id} className="flex flex-col gap-1 py-3 first:pt-0 last:pb-0" data-testid="delivery-card" data-id={row.id} data-state={row.state}>
+                <div className="flex items-center justify-between gap-2">
+                  <Badge colour={stateColour[row.state]}>{d.states[row.state] ?? row.state}</Badge>
+                  <span className="text-xs tabular-nums text-tremor-content">{f.dateTime(row.createdAt)}</span>
+                </div>
+                <p className="break-all text-tremor-default font-medium text-tremor-content-strong">{row.recipient}</p>
+                <p className="text-xs text-tremor-content">
+                  {t.reports.names[row.report] ?? row.report} · {row.formats.join('+')} · {row.language} · {row.subscriptionId === null ? d.oneOff : `#${row.subscriptionId}`} · {d.attempts} {row.attempts}
+                </p>
+                {row.error ? <p className="break-words text-xs text-red-700">{row.error}</p> : null}
+                {mayRetry && (row.state === 'failed' || row.state === 'unknown') ? <RetryDeliveryButton id={row.id} /> : null}
+              </li>
+            ))}
+          </ul>
           {result.page > 1 || result.hasNext ? (
             <nav className="mt-4 flex flex-wrap items-center justify-between gap-3 text-tremor-default" aria-label="pagination" data-testid="pager">
               <span className="text-tremor-content">{fill(d.page, { page: result.page })}</span>

@@ -16,6 +16,12 @@ function size(bytes: number, locale: string): string {
   return kb < 1024 ? `${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(Math.max(1, kb))} KB` : `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(kb / 1024)} MB`;
 }
 
+/** "PDF", "XLSX": the file's kind in a word (the full MIME type of a workbook is a line long). */
+function formatOf(filename: string | null, contentType: string): string {
+  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(filename ?? '')?.[1];
+  return (ext ?? contentType.split(';')[0]!.split('/').pop() ?? '').toUpperCase();
+}
+
 export default async function OutboxPage() {
   const { t, locale } = await requirePage('reports:admin', '/reports/outbox');
   const o = t.reports.outbox;
@@ -60,7 +66,7 @@ export default async function OutboxPage() {
                           ↓ {a.filename ?? `#${a.index + 1}`}
                         </a>
                         <span className="ml-2 text-xs text-tremor-content-subtle">
-                          {a.contentType.split(';')[0]} · {size(a.size, locale)}
+                          {formatOf(a.filename, a.contentType)} · {size(a.size, locale)}
                         </span>
                       </li>
                     ))}
