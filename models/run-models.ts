@@ -2,7 +2,7 @@
 // score RFM, fit BG/NBD + Gamma-Gamma for expected value, backtest and apply the churn classifier,
 // then write the outputs, the model cards and the segment history into the snapshot.
 import { ModelError } from '../lib/errors.ts';
-import { copyCustomerScoresToOrderFacts, type DuckDb } from '../warehouse/index.ts';
+import { copyCustomerScoresToOrderFacts, refreshCampaignBreakdowns, type DuckDb } from '../warehouse/index.ts';
 import { customerLifetimeValue } from './clv.ts';
 import { evaluate, fitBoosted, fitLogistic, predictChurn, selectBest, topDrivers, type ChurnData } from './churn-classifier.ts';
 import { fitBgnbd, scoreBgnbd } from './bgnbd.ts';
@@ -225,6 +225,8 @@ export async function runModels(db: DuckDb, options: ModelRunOptions): Promise<M
     // Revenue and orders by segment and churn band (metrics layer) read these from order_facts.
     const { catalog } = await db.one<{ catalog: string }>('SELECT current_database() AS catalog');
     await copyCustomerScoresToOrderFacts(db, catalog);
+    // Campaign results by segment and churn band read the same scores.
+    await refreshCampaignBreakdowns(db, catalog);
     const card = (model: string, parameters: object, quality: object, notes: string) =>
       db.run('INSERT INTO models.model_cards VALUES (?, ?, ?::TIMESTAMPTZ, ?::DATE, ?::DATE, ?::JSON, ?::JSON, ?)', [
         model,
