@@ -14,6 +14,8 @@ export const permissions = [
   'page:retention',
   'page:pipeline',
   'page:admin',
+  /** Campaign results: audience, funnel, attributed revenue and lift against the holdout. */
+  'page:campaigns',
   /** Download customer lists (CSV/XLSX). */
   'data:export',
   /** See e-mail addresses and phone numbers unmasked. */
@@ -44,6 +46,7 @@ export const permissionTable: Record<Permission, readonly Role[]> = {
   'page:retention': all,
   'page:pipeline': ['admin', 'manager', 'analyst'],
   'page:admin': ['admin'],
+  'page:campaigns': all,
   'data:export': ['admin', 'manager', 'marketer', 'analyst'],
   'pii:unmasked': ['admin', 'manager'],
   'jobs:run': ['admin'],

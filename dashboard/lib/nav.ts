@@ -15,6 +15,7 @@ export const pages: PageEntry[] = [
   { href: '/segments', permission: 'page:segments', label: (t) => t.nav.segments, icon: '◫' },
   { href: '/churn', permission: 'page:churn', label: (t) => t.nav.churn, icon: '⚠' },
   { href: '/retention', permission: 'page:retention', label: (t) => t.nav.retention, icon: '↻' },
+  { href: '/campaigns', permission: 'page:campaigns', label: (t) => t.campaigns.nav, icon: '✦' },
   { href: '/reports', permission: 'reports:view', label: (t) => t.reports.nav, icon: '✉' },
   { href: '/pipeline', permission: 'page:pipeline', label: (t) => t.nav.pipeline, icon: '⇄' },
   { href: '/admin/users', permission: 'page:admin', label: (t) => t.nav.users, icon: '⚙' },

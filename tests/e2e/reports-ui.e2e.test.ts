@@ -1,6 +1,6 @@
-// The Reports screens end to end: the real Next.js dashboard on a seeded database with a published
-// snapshot, its mail going to the local capture (no SMTP_URL), a real SMTP server that refuses mail
-// for the failed deliveries an admin retries, pg-boss's schedule table, and headless Chromium.
+// The Reports and Campaigns screens end to end: the real Next.js dashboard on a seeded database with a
+// published snapshot, its mail going to the local capture (no SMTP_URL), a real SMTP server that
+// refuses mail for the failed deliveries an admin retries, pg-boss's schedule table, and headless Chromium.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrat
 import { projectRoot } from '../../lib/paths.ts';
 import { REPORT_QUEUE } from '../../lib/queue-names.ts';
 import { createPersonalDataSource, createSmtpTransport, deliverSlot } from '../../reports/index.ts';
+import { withPublishedSnapshot } from '../../warehouse/index.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
@@ -649,4 +650,88 @@ describe('reports in the browser', () => {
     expect(response?.status()).toBe(403);
     await page.context().close();
   }, 60_000);
+});
+
+describe('campaign results in the dashboard', () => {
+  interface CampaignJson {
+    id: number;
+    name: string;
+    audience: number;
+    holdout: number;
+    converted: number;
+    revenue: number;
+    conversionLift: number | null;
+    conversionLiftLow: number | null;
+    attributionDays: number;
+  }
+
+  it('answers the campaign routes for every role, with the mart’s figures', async () => {
+    for (const role of roles) {
+      const list = await call<{ available: boolean; campaigns: CampaignJson[] }>(role, 'GET', '/api/campaigns');
+      expect(list.status, role).toBe(can(role, 'page:campaigns') ? 200 : 403);
+    }
+    const list = await call<{ available: boolean; reportingCurrency: string; campaigns: CampaignJson[] }>('marketer', 'GET', '/api/campaigns');
+    const mart = await withPublishedSnapshot(env.dataDir, (db) =>
+      db.all<{ campaign_id: number; audience: number; holdout: number; converted: number; revenue: string }>(
+        'SELECT campaign_id, audience, holdout, converted, revenue::VARCHAR AS revenue FROM marts.campaign_results ORDER BY started_at DESC, campaign_id',
+      ),
+    );
+    expect(list.body.available).toBe(true);
+    expect(list.body.campaigns.map((c) => [c.id, c.audience, c.holdout, c.converted, c.revenue.toFixed(2)])).toEqual(mart.map((m) => [m.campaign_id, m.audience, m.holdout, m.converted, m.revenue]));
+    expect(list.body.campaigns.every((c) => c.attributionDays === 14)).toBe(true);
+
+    const withHoldout = list.body.campaigns.find((c) => c.holdout > 0 && c.audience > 0)!;
+    const detail = await call<{ campaign: CampaignJson; byBand: { band: string | null; audience: number; holdout: number }[]; bySegment: { segmentId: number | null; audience: number }[] }>(
+      'executive',
+      'GET',
+      `/api/campaigns/${withHoldout.id}`,
+    );
+    expect(detail.status).toBe(200);
+    expect(detail.body.campaign.id).toBe(withHoldout.id);
+    expect(detail.body.byBand.reduce((a, b) => a + b.audience, 0)).toBe(withHoldout.audience);
+    expect(detail.body.bySegment.reduce((a, b) => a + b.audience, 0)).toBe(withHoldout.audience);
+    for (const [url, status, field] of [
+      ['/api/campaigns/99999999', 404, 'id'],
+      ['/api/campaigns/abc', 400, 'id'],
+      ['/api/campaigns/1%20OR%201=1', 400, 'id'],
+    ] as const) {
+      const answer = await call<ErrorBody>('marketer', 'GET', url);
+      expect(answer.status, url).toBe(status);
+      expect(answer.body.error.field, url).toBe(field);
+    }
+  });
+
+  it('lists campaigns and opens one with its funnel, lift and breakdowns, in both languages, on a desktop and a phone', async () => {
+    const list = await call<{ campaigns: CampaignJson[] }>('marketer', 'GET', '/api/campaigns');
+    const target = [...list.body.campaigns].sort((a, b) => b.audience - a.audience).find((c) => c.holdout > 0)!;
+    for (const locale of ['en', 'zh-CN'] as const) {
+      for (const viewport of [
+        { kind: 'desktop', width: 1280, height: 900 },
+        { kind: 'phone', width: 375, height: 812 },
+      ]) {
+        await env.ctx.pool.query('UPDATE pulse.users SET language = NULL WHERE email = $1', [users.marketer.email]);
+        const page = await newPage({ width: viewport.width, height: viewport.height, locale: locale === 'en' ? 'en-US' : 'zh-CN' });
+        await signInBrowser(page, 'marketer');
+        await page.goto(`${server.url}/campaigns`);
+        const rows = page.locator(viewport.kind === 'desktop' ? '[data-testid=campaign-row]' : '[data-testid=campaign-card]');
+        await rows.first().waitFor();
+        expect(await rows.count()).toBe(list.body.campaigns.length);
+        await expect(page.locator('h1').first().textContent()).resolves.toBe(locale === 'en' ? 'Campaigns' : '营销活动');
+        if (viewport.kind === 'phone') expect(await hasNoHorizontalScroll(page), `campaigns: no sideways scroll (${locale})`).toBe(true);
+        await page.screenshot({ path: path.join(screenshotDir, `campaigns-${viewport.kind}-${locale}.png`), fullPage: true });
+
+        await page.goto(`${server.url}/campaigns/${target.id}`);
+        await page.waitForSelector('.recharts-bar-rectangle', { timeout: 20_000 });
+        await expect(page.locator('h1').first().textContent()).resolves.toBe(target.name);
+        expect(await page.locator('[data-testid=by-band] [data-testid=breakdown-row]').count()).toBeGreaterThan(0);
+        expect(await page.locator('[data-testid=by-segment] [data-testid=breakdown-row]').count()).toBeGreaterThan(0);
+        const verdict = await page.locator('[data-testid=conversion-verdict]').getAttribute('data-verdict');
+        expect(['up', 'down', 'unclear', 'small']).toContain(verdict);
+        if (viewport.kind === 'phone') expect(await hasNoHorizontalScroll(page), `campaign: no sideways scroll (${locale})`).toBe(true);
+        await page.screenshot({ path: path.join(screenshotDir, `campaign-${viewport.kind}-${locale}.png`), fullPage: true });
+        await page.context().close();
+      }
+    }
+    expect((await fetch(`${server.url}/campaigns/abc`, { headers: { cookie: await cookieOf('marketer') } })).status).toBe(404);
+  }, 180_000);
 });

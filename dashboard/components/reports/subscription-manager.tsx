@@ -39,13 +39,13 @@ interface Props {
   showDeliveries: boolean;
 }
 
-type ApiAnswer = { ok: true; data: Record<string, unknown> } | { ok: false; message: string; field?: string };
+type ApiAnswer = { ok: true; data: Record<string, unknown> } | { ok: false; message: string; code?: string; field?: string };
 
 async function callApi(method: string, url: string, body?: unknown): Promise<ApiAnswer> {
   const response = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = (await response.json().catch(() => ({}))) as Record<string, unknown> & { error?: { message?: string; field?: string } };
+  const data = (await response.json().catch(() => ({}))) as Record<string, unknown> & { error?: { message?: string; code?: string; field?: string } };
   if (response.ok) return { ok: true, data };
-  return { ok: false, message: data.error?.message ?? response.statusText, ...(data.error?.field ? { field: data.error.field } : {}) };
+  return { ok: false, message: data.error?.message ?? response.statusText, ...(data.error?.code ? { code: data.error.code } : {}), ...(data.error?.field ? { field: data.error.field } : {}) };
 }
 
 function presetOf(cron: string): Preset {
@@ -129,7 +129,7 @@ export function SubscriptionManager({ subscriptions, roles, defaultRole, reports
               <Badge colour={sub.paused ? 'amber' : 'green'}>{sub.paused ? s.paused : s.active}</Badge>
             </div>
             <dl className="mt-3 grid grid-cols-1 gap-x-4 gap-y-2 text-tremor-default sm:grid-cols-2">
-              <div className="min-w-0">
+              <div className="min-w-0 sm:col-span-2">
                 <dt className="text-xs text-tremor-content">{s.nextRun}</dt>
                 <dd className="font-medium tabular-nums text-tremor-content-strong" data-testid="next-run">
                   {sub.nextRunLocal ?? s.noNextRun}
@@ -138,7 +138,7 @@ export function SubscriptionManager({ subscriptions, roles, defaultRole, reports
                   <code>{sub.cron}</code> · {sub.timeZone}
                 </dd>
               </div>
-              <div className="min-w-0">
+              <div className="min-w-0 sm:col-span-2">
                 <dt className="text-xs text-tremor-content">{s.recipients}</dt>
                 {/* One address a line; a long list shows its first three and how many there are. */}
                 {sub.recipients.slice(0, 3).map((r) => (
@@ -247,7 +247,7 @@ function SubscriptionForm({
     segmentId: initial?.segmentId === null || initial?.segmentId === undefined ? '' : String(initial.segmentId),
     paused: initial?.paused ?? false,
   }));
-  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const [error, setError] = useState<{ message: string; code?: string; field?: string } | null>(null);
   const [saving, setSaving] = useState(false);
   // Built once per form (the browser's list of IANA zones), with the saved and the default zone in it.
   const [timeZones] = useState(() => {
@@ -277,7 +277,7 @@ function SubscriptionForm({
     try {
       const answer = await callApi(initial ? 'PUT' : 'POST', initial ? `/api/reports/subscriptions/${initial.id}` : '/api/reports/subscriptions', body);
       if (answer.ok) onSaved(answer.data.subscription as SubscriptionView, answer.data.scheduled === true);
-      else setError({ message: answer.message, ...(answer.field ? { field: answer.field } : {}) });
+      else setError({ message: answer.message, ...(answer.code ? { code: answer.code } : {}), ...(answer.field ? { field: answer.field } : {}) });
     } finally {
       setSaving(false);
     }
@@ -403,6 +403,8 @@ function SubscriptionForm({
           <div className="sm:col-span-2">
             <Notice tone="error">
               <span data-testid="subscription-error" data-field={error.field ?? ''}>
+                {/* The refusals a person can act on get a sentence in their language; the server's message follows. */}
+                {error.code && s.errors[error.code] ? <strong className="block">{s.errors[error.code]}</strong> : null}
                 {fill(s.failed, { message: error.message })}
               </span>
             </Notice>

@@ -80,6 +80,11 @@ export const reportsEn = {
     actionFailed: 'That did not work: {message}',
     readOnly: 'Uses a role with more permissions than yours: only viewable.',
     everyone: '{count} recipients',
+    errors: {
+      report_forbidden: 'The role you chose may not receive this report. Choose another report or a role that may see it.',
+      role_not_grantable: 'You may not give recipients a role with permissions you do not have.',
+      bad_cron: 'The schedule is not a valid cron expression.',
+    } as Record<string, string>,
   },
   deliveries: {
     title: 'Delivery log',
@@ -203,6 +208,11 @@ export const reportsZhCN: Widen<typeof reportsEn> = {
     actionFailed: '操作失败：{message}',
     readOnly: '使用了权限高于您的角色：仅可查看。',
     everyone: '{count} 位收件人',
+    errors: {
+      report_forbidden: '所选角色无权接收此报表。请选择其他报表，或选择有权查看的角色。',
+      role_not_grantable: '您不能为收件人选择权限超出您自己的角色。',
+      bad_cron: '计划不是有效的 cron 表达式。',
+    },
   },
   deliveries: {
     title: '发送记录',
