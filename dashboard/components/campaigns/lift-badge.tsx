@@ -7,7 +7,7 @@ import { Badge } from '../ui.tsx';
 export function LiftBadge({ m, t, locale }: { m: CampaignMeasures; t: Dictionary; locale: Locale }) {
   const verdict = liftVerdict(m, 'conversion');
   return (
-    <span className="inline-flex flex-wrap items-center gap-1" data-testid="lift" data-verdict={verdict}>
+    <span className="inline-flex flex-col items-start gap-0.5" data-testid="lift" data-verdict={verdict}>
       {m.conversionLift !== null ? <span className="tabular-nums">{fill(t.campaigns.points, { value: formatPoints(m.conversionLift, locale) })}</span> : null}
       <Badge colour={verdictColour[verdict]}>{t.campaigns.verdict[verdict]}</Badge>
     </span>

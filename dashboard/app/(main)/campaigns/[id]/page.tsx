@@ -40,10 +40,10 @@ function BreakdownTable({ rows, label, t, f, locale, testId }: { rows: (Campaign
         <tr>
           <Th>{label}</Th>
           <Th className="text-right">{c.members}</Th>
-          <Th className="text-right">{c.conversionRate}</Th>
+          <Th className="whitespace-normal text-right">{c.conversionRate}</Th>
           <Th>{c.lift}</Th>
-          <Th className="text-right">{c.revenuePerCustomer}</Th>
-          <Th className="text-right">{c.revenueLift}</Th>
+          <Th className="whitespace-normal text-right">{c.revenuePerCustomer}</Th>
+          <Th className="whitespace-normal text-right">{c.revenueLift}</Th>
         </tr>
       </thead>
       <tbody data-testid={testId}>
@@ -119,7 +119,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         </div>
       </Card>
 
-      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 2xl:grid-cols-2">
         <Card>
           <Title>{c.funnel}</Title>
           <Subtle>{c.funnelHint}</Subtle>

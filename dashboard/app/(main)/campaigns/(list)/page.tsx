@@ -1,15 +1,15 @@
 // Campaigns: every campaign in the operational data with its audience, funnel rates, revenue
 // attributed within the window, and its conversion lift over the holdout with a verdict from the
 // 95% interval. Each opens its detail with the breakdowns by segment and churn risk.
-import { Figure, linkClass } from '../../../components/data-ui.tsx';
-import { LiftBadge } from '../../../components/campaigns/lift-badge.tsx';
-import { Card, EmptyState, PageHeader, ScrollTable, Td, Th } from '../../../components/ui.tsx';
-import { getCampaigns, type CampaignsData } from '../../../lib/data/campaigns.ts';
-import { createFormatters } from '../../../lib/format.ts';
-import { fill } from '../../../lib/i18n/index.ts';
-import { getServerContext } from '../../../lib/server/context.ts';
-import { requirePage } from '../../../lib/server/session.ts';
-import { NoSnapshotError } from '../../../lib/server/warehouse.ts';
+import { Figure, linkClass } from '../../../../components/data-ui.tsx';
+import { LiftBadge } from '../../../../components/campaigns/lift-badge.tsx';
+import { Card, EmptyState, PageHeader, ScrollTable, Td, Th } from '../../../../components/ui.tsx';
+import { getCampaigns, type CampaignsData } from '../../../../lib/data/campaigns.ts';
+import { createFormatters } from '../../../../lib/format.ts';
+import { fill } from '../../../../lib/i18n/index.ts';
+import { getServerContext } from '../../../../lib/server/context.ts';
+import { requirePage } from '../../../../lib/server/session.ts';
+import { NoSnapshotError } from '../../../../lib/server/warehouse.ts';
 
 export const metadata = { title: 'Campaigns' };
 
@@ -89,7 +89,7 @@ export default async function CampaignsPage() {
                 <Td className="text-right tabular-nums">{f.percent(x.clickRate)}</Td>
                 <Td className="text-right tabular-nums">{f.percent(x.conversionRate)}</Td>
                 <Td className="text-right tabular-nums">{f.money(x.revenue)}</Td>
-                <Td>
+                <Td className="whitespace-normal">
                   <LiftBadge m={x} t={t} locale={locale} />
                 </Td>
               </tr>
