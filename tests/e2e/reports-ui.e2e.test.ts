@@ -724,8 +724,10 @@ describe('campaign results in the dashboard', () => {
         await page.goto(`${server.url}/campaigns/${target.id}`);
         await page.waitForSelector('.recharts-bar-rectangle', { timeout: 20_000 });
         await expect(page.locator('h1').first().textContent()).resolves.toBe(target.name);
-        expect(await page.locator('[data-testid=by-band] [data-testid=breakdown-row]').count()).toBeGreaterThan(0);
-        expect(await page.locator('[data-testid=by-segment] [data-testid=breakdown-row]').count()).toBeGreaterThan(0);
+        const item = viewport.kind === 'desktop' ? 'breakdown-row' : 'breakdown-card';
+        const suffix = viewport.kind === 'desktop' ? '' : '-cards';
+        expect(await page.locator(`[data-testid=by-band${suffix}] [data-testid=${item}]`).count()).toBeGreaterThan(0);
+        expect(await page.locator(`[data-testid=by-segment${suffix}] [data-testid=${item}]`).count()).toBeGreaterThan(0);
         const verdict = await page.locator('[data-testid=conversion-verdict]').getAttribute('data-verdict');
         expect(['up', 'down', 'unclear', 'small']).toContain(verdict);
         if (viewport.kind === 'phone') expect(await hasNoHorizontalScroll(page), `campaign: no sideways scroll (${locale})`).toBe(true);

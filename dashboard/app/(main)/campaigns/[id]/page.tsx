@@ -35,40 +35,59 @@ function verdictNote(m: CampaignMeasures, kind: 'conversion' | 'revenue', t: Dic
 function BreakdownTable({ rows, label, t, f, locale, testId }: { rows: (CampaignMeasures & { key: string; name: string })[]; label: string; t: Dictionary; f: Formatters; locale: Locale; testId: string }) {
   const c = t.campaigns;
   return (
-    <ScrollTable className="mt-3">
-      <thead>
-        <tr>
-          <Th>{label}</Th>
-          <Th className="text-right">{c.members}</Th>
-          <Th className="whitespace-normal text-right">{c.conversionRate}</Th>
-          <Th>{c.lift}</Th>
-          <Th className="whitespace-normal text-right">{c.revenuePerCustomer}</Th>
-          <Th className="whitespace-normal text-right">{c.revenueLift}</Th>
-        </tr>
-      </thead>
-      <tbody data-testid={testId}>
-        {rows.map((r) => (
-          <tr key={r.key} data-testid="breakdown-row">
-            <Td className="max-w-[14rem] whitespace-normal font-medium">{r.name}</Td>
-            <Td className="text-right tabular-nums">
-              {f.number(r.audience)} / {f.number(r.holdout)}
-            </Td>
-            <Td className="text-right tabular-nums">
-              {f.percent(r.conversionRate)}
-              <span className="block text-xs text-tremor-content-subtle">{f.percent(r.holdoutConversionRate)}</span>
-            </Td>
-            <Td>
-              <LiftBadge m={r} t={t} locale={locale} />
-            </Td>
-            <Td className="text-right tabular-nums">
-              {f.money(r.revenuePerCustomer)}
-              <span className="block text-xs text-tremor-content-subtle">{f.money(r.holdoutRevenuePerCustomer)}</span>
-            </Td>
-            <Td className="text-right tabular-nums">{r.revenueLift === null ? '–' : f.money(r.revenueLift)}</Td>
+    <>
+      {/* A table from a small tablet up; on a phone, one block per group. */}
+      <ScrollTable className="mt-3 hidden sm:block">
+        <thead>
+          <tr>
+            <Th>{label}</Th>
+            <Th className="text-right">{c.members}</Th>
+            <Th className="whitespace-normal text-right">{c.conversionRate}</Th>
+            <Th>{c.lift}</Th>
+            <Th className="whitespace-normal text-right">{c.revenuePerCustomer}</Th>
+            <Th className="whitespace-normal text-right">{c.revenueLift}</Th>
           </tr>
+        </thead>
+        <tbody data-testid={testId}>
+          {rows.map((r) => (
+            <tr key={r.key} data-testid="breakdown-row">
+              <Td className="max-w-[14rem] whitespace-normal font-medium">{r.name}</Td>
+              <Td className="text-right tabular-nums">
+                {f.number(r.audience)} / {f.number(r.holdout)}
+              </Td>
+              <Td className="text-right tabular-nums">
+                {f.percent(r.conversionRate)}
+                <span className="block text-xs text-tremor-content-subtle">{f.percent(r.holdoutConversionRate)}</span>
+              </Td>
+              <Td className="whitespace-normal">
+                <LiftBadge m={r} t={t} locale={locale} />
+              </Td>
+              <Td className="text-right tabular-nums">
+                {f.money(r.revenuePerCustomer)}
+                <span className="block text-xs text-tremor-content-subtle">{f.money(r.holdoutRevenuePerCustomer)}</span>
+              </Td>
+              <Td className="text-right tabular-nums">{r.revenueLift === null ? '–' : f.money(r.revenueLift)}</Td>
+            </tr>
+          ))}
+        </tbody>
+      </ScrollTable>
+      <ul className="mt-3 flex flex-col divide-y divide-tremor-border sm:hidden" data-testid={`${testId}-cards`}>
+        {rows.map((r) => (
+          <li key={r.key} className="flex flex-col gap-1 py-3 text-tremor-default first:pt-0 last:pb-0" data-testid="breakdown-card">
+            <p className="flex justify-between gap-2 font-medium text-tremor-content-strong">
+              <span className="min-w-0 break-words">{r.name}</span>
+              <span className="shrink-0 tabular-nums text-tremor-content">
+                {f.number(r.audience)} / {f.number(r.holdout)}
+              </span>
+            </p>
+            <p className="text-xs text-tremor-content">
+              {c.conversionRate}: {f.percent(r.conversionRate)} / {f.percent(r.holdoutConversionRate)} · {c.revenuePerCustomer}: {f.money(r.revenuePerCustomer)} / {f.money(r.holdoutRevenuePerCustomer)}
+            </p>
+            <LiftBadge m={r} t={t} locale={locale} />
+          </li>
         ))}
-      </tbody>
-    </ScrollTable>
+      </ul>
+    </>
   );
 }
 
@@ -140,10 +159,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               <ScrollTable className="mt-3">
                 <thead>
                   <tr>
-                    <Th>{c.group}</Th>
-                    <Th className="text-right">{c.audience}</Th>
-                    <Th className="text-right">{c.conversionRate}</Th>
-                    <Th className="text-right">{c.revenuePerCustomer}</Th>
+                    <Th className="whitespace-normal">{c.group}</Th>
+                    <Th className="whitespace-normal text-right">{c.audience}</Th>
+                    <Th className="whitespace-normal text-right">{c.conversionRate}</Th>
+                    <Th className="whitespace-normal text-right">{c.revenuePerCustomer}</Th>
                   </tr>
                 </thead>
                 <tbody>
