@@ -149,6 +149,9 @@ function run(db: DuckDb, statement: SqlStatement): Promise<void> {
  * the models step.
  */
 export async function refreshCampaignBreakdowns(db: DuckDb, target: string): Promise<void> {
+  // A snapshot built before campaign results existed (`pulse models run` on an old one) has no members to break down.
+  const found = await db.all("SELECT 1 FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'marts' AND table_name = 'campaign_members'", [target]);
+  if (found.length === 0) return;
   await run(db, createCampaignResultsBy(target, 'segment'));
   await run(db, createCampaignResultsBy(target, 'band'));
 }
