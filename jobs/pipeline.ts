@@ -108,7 +108,7 @@ export async function runTransformStage(ctx: PipelineContext, runId: number): Pr
   await updateRunStage(ctx.pool, runId, 'transform');
   const workDb = await openWorkDb(workDbPath(ctx.config.dataDir), { memoryLimit: ctx.config.duckdbMemoryLimit });
   try {
-    const file = await buildSnapshot(workDb, ctx.config.dataDir, runId, { reportingCurrency: ctx.config.reportingCurrency });
+    const file = await buildSnapshot(workDb, ctx.config.dataDir, runId, { reportingCurrency: ctx.config.reportingCurrency, attributionDays: ctx.config.attributionDays });
     await updateRunStage(ctx.pool, runId, 'transform', path.basename(file));
     return file;
   } finally {

@@ -12,14 +12,16 @@ import {
   deliverSlot,
   getSubscription,
   listSubscriptions,
+  scheduleSubscription,
   type DeliveryContext,
   type MailTransport,
   type SlotSummary,
 } from '../reports/index.ts';
 import { createPool } from '../lib/pg-pool.ts';
+import { REPORT_QUEUE } from '../lib/queue-names.ts';
 import type { PipelineContext } from './pipeline.ts';
 
-export const REPORT_QUEUE = 'pulse.report';
+export { REPORT_QUEUE };
 
 export const reportPayload = z.object({
   subscriptionId: z.number().int().positive(),
@@ -79,9 +81,7 @@ export async function registerReportSchedules(boss: PgBoss, pool: pg.Pool): Prom
       removed++;
     }
   }
-  for (const s of active) {
-    await boss.schedule(REPORT_QUEUE, s.cron, { subscriptionId: s.id }, { tz: s.timeZone, key: String(s.id) });
-  }
+  for (const s of active) await scheduleSubscription(boss, s.id, s);
   return { scheduled: active.length, removed };
 }
 

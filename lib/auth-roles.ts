@@ -14,6 +14,8 @@ export const permissions = [
   'page:retention',
   'page:pipeline',
   'page:admin',
+  /** Campaign results: audience, funnel, attributed revenue and lift against the holdout. */
+  'page:campaigns',
   /** Download customer lists (CSV/XLSX). */
   'data:export',
   /** See e-mail addresses and phone numbers unmasked. */
@@ -24,6 +26,14 @@ export const permissions = [
   'users:manage',
   /** Change one's own password and two-step sign-in (every signed-in user). */
   'account:self',
+  /** Preview and download reports (each report also needs the permissions in reports/report-definitions.ts). */
+  'reports:view',
+  /** Create, change, pause, delete and "send now" report subscriptions. */
+  'reports:subscribe',
+  /** Read the delivery log of e-mailed reports. */
+  'reports:deliveries',
+  /** Retry a failed delivery and read the local mail capture (outbox) with its attachments. */
+  'reports:admin',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -38,11 +48,16 @@ export const permissionTable: Record<Permission, readonly Role[]> = {
   'page:retention': all,
   'page:pipeline': ['admin', 'manager', 'analyst'],
   'page:admin': ['admin'],
+  'page:campaigns': all,
   'data:export': ['admin', 'manager', 'marketer', 'analyst'],
   'pii:unmasked': ['admin', 'manager'],
   'jobs:run': ['admin'],
   'users:manage': ['admin'],
   'account:self': all,
+  'reports:view': all,
+  'reports:subscribe': ['admin', 'manager', 'marketer'],
+  'reports:deliveries': ['admin', 'manager', 'marketer'],
+  'reports:admin': ['admin'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

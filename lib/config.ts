@@ -53,6 +53,7 @@ const envSchema = z.object({
   PULSE_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must look like '600MB' or '2GB'").default('600MB'),
   PULSE_SEED_CUSTOMERS: intInRange(1, 50_000_000).default(20_000),
   PULSE_JOB_HEARTBEAT_SECONDS: intInRange(10, 3600).default(30),
+  PULSE_ATTRIBUTION_DAYS: intInRange(1, 365).default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PULSE_SECRET_KEY: secretKey.optional(),
   PULSE_SECRET_KEY_PREVIOUS: secretKey.optional(),
@@ -83,6 +84,8 @@ export interface PulseConfig {
   seedCustomers: number;
   /** A job whose worker stops sending heartbeats for this long is retried elsewhere. */
   jobHeartbeatSeconds: number;
+  /** Days after a campaign's start whose conversions and orders count as its results. */
+  attributionDays: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /**
    * The key that encrypts secrets Pulse stores (lib/secrets.ts). Unset: a key file generated in the
@@ -135,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     duckdbMemoryLimit: e.PULSE_DUCKDB_MEMORY_LIMIT,
     seedCustomers: e.PULSE_SEED_CUSTOMERS,
     jobHeartbeatSeconds: e.PULSE_JOB_HEARTBEAT_SECONDS,
+    attributionDays: e.PULSE_ATTRIBUTION_DAYS,
     logLevel: e.LOG_LEVEL,
     secretKey: e.PULSE_SECRET_KEY?.trim(),
     secretKeyPrevious: e.PULSE_SECRET_KEY_PREVIOUS?.trim(),
@@ -185,6 +189,7 @@ export function describeConfig(config: PulseConfig): Record<string, string | num
     PULSE_DUCKDB_MEMORY_LIMIT: config.duckdbMemoryLimit,
     PULSE_SEED_CUSTOMERS: config.seedCustomers,
     PULSE_JOB_HEARTBEAT_SECONDS: config.jobHeartbeatSeconds,
+    PULSE_ATTRIBUTION_DAYS: config.attributionDays,
     LOG_LEVEL: config.logLevel,
     PULSE_SECRET_KEY: config.secretKey ? '(set, hidden)' : `(key file ${path.join(config.dataDir, 'keys.json')})`,
     PULSE_SECRET_KEY_PREVIOUS: config.secretKeyPrevious ? '(set, hidden)' : '(unset)',

@@ -2,7 +2,7 @@
 // score RFM, fit BG/NBD + Gamma-Gamma for expected value, backtest and apply the churn classifier,
 // then write the outputs, the model cards and the segment history into the snapshot.
 import { ModelError } from '../lib/errors.ts';
-import { copyCustomerScoresToOrderFacts, indexCustomer360, type DuckDb } from '../warehouse/index.ts';
+import { copyCustomerScoresToOrderFacts, indexCustomer360, refreshCampaignBreakdowns, type DuckDb } from '../warehouse/index.ts';
 import { customerLifetimeValue } from './clv.ts';
 import { evaluate, fitBoosted, fitLogistic, predictChurn, selectBest, topDrivers, type ChurnData } from './churn-classifier.ts';
 import { fitBgnbd, scoreBgnbd } from './bgnbd.ts';
@@ -227,6 +227,8 @@ export async function runModels(db: DuckDb, options: ModelRunOptions): Promise<M
     await db.run(indexCustomer360(catalog).text);
     // Revenue and orders by segment and churn band (metrics layer) read these from order_facts.
     await copyCustomerScoresToOrderFacts(db, catalog);
+    // Campaign results by segment and churn band read the same scores.
+    await refreshCampaignBreakdowns(db, catalog);
     const card = (model: string, parameters: object, quality: object, notes: string) =>
       db.run('INSERT INTO models.model_cards VALUES (?, ?, ?::TIMESTAMPTZ, ?::DATE, ?::DATE, ?::JSON, ?::JSON, ?)', [
         model,

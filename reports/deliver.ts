@@ -28,7 +28,7 @@ import type { Logger } from '../lib/log.ts';
 import type { PeriodInput } from './period.ts';
 import { renderReportFiles, type RenderedReport, type ReportEnvironment } from './render-report.ts';
 import type { Language, ReportFormat, ReportName } from './report-definitions.ts';
-import { checkReportAccess } from './subscriptions.ts';
+import { checkReportAccess, type Subscription } from './subscriptions.ts';
 import { DEFAULT_FROM, type MailTransport } from './transport.ts';
 
 export const DELIVERY_STATES = ['pending', 'sending', 'sent', 'failed', 'unknown'] as const;
@@ -362,7 +362,11 @@ export interface DeliveryFilters {
   report?: ReportName;
   /** ISO time: deliveries created at or after it. */
   since?: string;
+  /** ISO time: deliveries created before it. */
+  until?: string;
   limit?: number;
+  /** Rows to skip (paging through the log, newest first). */
+  offset?: number;
 }
 
 /** The delivery log, newest first: what `pulse reports log` prints and the dashboard lists. */
@@ -378,12 +382,21 @@ export async function listDeliveries(pool: pg.Pool, filters: DeliveryFilters = {
   if (filters.recipient) add('lower(recipient) = lower(?)', filters.recipient);
   if (filters.report) add('report = ?', filters.report);
   if (filters.since) add('created_at >= ?::timestamptz', filters.since);
+  if (filters.until) add('created_at < ?::timestamptz', filters.until);
   values.push(Math.min(Math.max(filters.limit ?? 100, 1), 10_000));
+  values.push(Math.max(filters.offset ?? 0, 0));
   const { rows } = await pool.query<DeliveryRow>(
-    `SELECT ${DELIVERY_COLUMNS} FROM pulse.report_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
+    `SELECT ${DELIVERY_COLUMNS} FROM pulse.report_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY created_at DESC, id DESC LIMIT $${values.length - 1} OFFSET $${values.length}`,
     values,
   );
   return rows.map(fromDeliveryRow);
+}
+
+/** One delivery of the log, or undefined. */
+export async function getDelivery(pool: pg.Pool, id: number): Promise<DeliveryRecord | undefined> {
+  const { rows } = await pool.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM pulse.report_deliveries WHERE id = $1`, [id]);
+  return rows[0] ? fromDeliveryRow(rows[0]) : undefined;
 }
 
 /**
@@ -410,7 +423,7 @@ export async function retryDelivery(ctx: DeliveryContext, deliveryId: number): P
     period,
     segmentId: row.segment_id,
   });
-  return (await listDeliveries(ctx.pool, { limit: 10_000 })).find((d) => d.id === deliveryId)!;
+  return (await getDelivery(ctx.pool, deliveryId))!;
 }
 
 export interface SendNowOptions {
@@ -442,5 +455,24 @@ export async function sendReportNow(ctx: DeliveryContext, options: SendNowOption
     role,
     period: options.period,
     segmentId: options.segmentId,
+  });
+}
+
+/**
+ * "Send now" of a saved subscription (the dashboard's button): its report, formats, recipients,
+ * language, role and period, in a one-off slot of its own ("now-…"), so it never takes the place of
+ * a scheduled occurrence. Sent even while the subscription is paused: a person asked for it.
+ */
+export async function sendSubscriptionNow(ctx: DeliveryContext, subscription: Subscription): Promise<SlotSummary> {
+  return deliverSlot(ctx, {
+    subscriptionId: subscription.id,
+    slot: `now-${new Date().toISOString()}-${crypto.randomUUID().slice(0, 8)}`,
+    report: subscription.report,
+    formats: subscription.formats,
+    recipients: subscription.recipients,
+    language: subscription.language,
+    role: subscription.role,
+    period: subscription.period,
+    segmentId: subscription.segmentId,
   });
 }

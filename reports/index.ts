@@ -6,9 +6,11 @@ export {
   DELIVERY_STATES,
   deliverSlot,
   deliveryMessageId,
+  getDelivery,
   listDeliveries,
   retryDelivery,
   sendReportNow,
+  sendSubscriptionNow,
   slotFolder,
   type DeliveryContext,
   type DeliveryFilters,
@@ -29,13 +31,16 @@ export {
   MIME_TYPES,
   REPORT_NAMES,
   REPORT_PERMISSIONS,
+  REPORTS_LISTING_CUSTOMERS,
   isReportName,
   missingReportPermissions,
+  rolesGrantableBy,
   type Language,
   type ReportFormat,
   type ReportName,
 } from './report-definitions.ts';
 export { renderPdf } from './render-pdf.ts';
+export { formatInTimeZone, nextRunTimes, scheduleSubscription, type ScheduleDb, type ScheduleWriter } from './schedule.ts';
 export { DEFAULT_RENDER_ROLE, renderReport, renderReportFiles, type RenderOptions, type RenderRequest, type RenderedFile, type RenderedReport, type ReportEnvironment } from './render-report.ts';
 export { excelDate, memberCells, memberColumns, reportSheets, workbookBuffer, writeWorkbook, type CellValue, type ColumnType, type SheetColumn, type SheetSpec } from './render-xlsx.ts';
 export {
@@ -55,9 +60,11 @@ export {
   DEFAULT_FROM,
   createMailTransport,
   createSmtpTransport,
+  isOutboxId,
   listOutbox,
   outboxDir,
   outboxHasMessage,
+  readOutboxAttachment,
   startCaptureServer,
   type CaptureServer,
   type MailTransport,

@@ -1,7 +1,7 @@
 // The reports Pulse sends, and which permissions of the one permission table (lib/auth-roles.ts)
 // a role needs to receive each. A subscription's role decides what its recipients may see, so a
 // subscription to a report the role may not see is refused when it is saved, and again when it runs.
-import { can, type Permission, type Role } from '../lib/auth-roles.ts';
+import { can, permissions, roles, type Permission, type Role } from '../lib/auth-roles.ts';
 
 export const REPORT_NAMES = ['executive', 'segment', 'sales', 'service'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
@@ -24,6 +24,12 @@ export const REPORT_PERMISSIONS: Record<ReportName, readonly Permission[]> = {
   service: ['page:overview', 'page:customers'],
 };
 
+/**
+ * Reports whose workbook lists customers (the executive watchlist; the segment's watchlist and
+ * members): downloading that XLSX from the dashboard is an export, for roles with `data:export`.
+ */
+export const REPORTS_LISTING_CUSTOMERS: readonly ReportName[] = ['executive', 'segment'];
+
 export function isReportName(value: unknown): value is ReportName {
   return typeof value === 'string' && (REPORT_NAMES as readonly string[]).includes(value);
 }
@@ -31,6 +37,15 @@ export function isReportName(value: unknown): value is ReportName {
 /** The permissions `role` lacks for `report` (empty: allowed). */
 export function missingReportPermissions(report: ReportName, role: Role): Permission[] {
   return REPORT_PERMISSIONS[report].filter((permission) => !can(role, permission));
+}
+
+/**
+ * The roles a person with `role` may give a subscription: those with no permission `role` lacks.
+ * A subscription's role decides what its recipients see (unmasked personal data, exports), so
+ * choosing a stronger role would hand recipients more than the person may see themselves.
+ */
+export function rolesGrantableBy(role: Role): Role[] {
+  return roles.filter((candidate) => permissions.every((p) => !can(candidate, p) || can(role, p)));
 }
 
 export const MIME_TYPES: Record<ReportFormat, string> = {

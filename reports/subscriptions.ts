@@ -115,10 +115,13 @@ function fromRow(r: SubscriptionRow): Subscription {
   };
 }
 
+/** A pool, or one client inside a transaction (the dashboard saves a change, its schedule and its audit entry together). */
+type Db = pg.Pool | pg.ClientBase;
+
 const COLUMNS = 'id, name, report, formats, recipients, cron, time_zone, language, role, period, segment_id, paused';
 
 /** Saves a new subscription; throws the validation or permission error. */
-export async function createSubscription(pool: pg.Pool, input: unknown): Promise<Subscription> {
+export async function createSubscription(pool: Db, input: unknown): Promise<Subscription> {
   const result = parseSubscription(input);
   if (!result.ok) throw result.error;
   const s = result.subscription;
@@ -130,7 +133,7 @@ export async function createSubscription(pool: pg.Pool, input: unknown): Promise
   return fromRow(rows[0]!);
 }
 
-export async function updateSubscription(pool: pg.Pool, id: number, input: unknown): Promise<Subscription> {
+export async function updateSubscription(pool: Db, id: number, input: unknown): Promise<Subscription> {
   const result = parseSubscription(input);
   if (!result.ok) throw result.error;
   const s = result.subscription;
@@ -144,21 +147,21 @@ export async function updateSubscription(pool: pg.Pool, id: number, input: unkno
   return fromRow(rows[0]);
 }
 
-export async function setSubscriptionPaused(pool: pg.Pool, id: number, paused: boolean): Promise<void> {
+export async function setSubscriptionPaused(pool: Db, id: number, paused: boolean): Promise<void> {
   const { rowCount } = await pool.query('UPDATE pulse.report_subscriptions SET paused = $2, updated_at = now() WHERE id = $1', [id, paused]);
   if (!rowCount) throw new ReportError('unknown_subscription', `No subscription ${id}`);
 }
 
-export async function deleteSubscription(pool: pg.Pool, id: number): Promise<void> {
+export async function deleteSubscription(pool: Db, id: number): Promise<void> {
   await pool.query('DELETE FROM pulse.report_subscriptions WHERE id = $1', [id]);
 }
 
-export async function getSubscription(pool: pg.Pool, id: number): Promise<Subscription | undefined> {
+export async function getSubscription(pool: Db, id: number): Promise<Subscription | undefined> {
   const { rows } = await pool.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM pulse.report_subscriptions WHERE id = $1`, [id]);
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
-export async function listSubscriptions(pool: pg.Pool): Promise<Subscription[]> {
+export async function listSubscriptions(pool: Db): Promise<Subscription[]> {
   const { rows } = await pool.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM pulse.report_subscriptions ORDER BY id`);
   return rows.map(fromRow);
 }

@@ -169,6 +169,8 @@ export async function createMailTransport(config: { smtpUrl: string | undefined;
 }
 
 export interface OutboxEntry {
+  /** The message's name in the outbox (its file name without .eml): what a reader asks for it by. */
+  id: string;
   file: string;
   receivedAt: string;
   messageId: string | null;
@@ -197,6 +199,7 @@ export async function listOutbox(dataDir: string, options: { limit?: number } = 
       const to = mail.to === undefined ? null : Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : mail.to.text;
       const language = mail.headers.get('content-language');
       out.push({
+        id: name.slice(0, -'.eml'.length),
         file,
         receivedAt: stat.mtime.toISOString(),
         messageId: mail.messageId ?? null,
@@ -211,4 +214,25 @@ export async function listOutbox(dataDir: string, options: { limit?: number } = 
     }
   }
   return out;
+}
+
+/** Outbox ids are the capture's own names: a hash of the Message-ID, and a counter for duplicates. */
+const OUTBOX_ID = /^[0-9a-f]{32}(-\d{1,6})?$/;
+
+export function isOutboxId(value: string): boolean {
+  return OUTBOX_ID.test(value);
+}
+
+/**
+ * One attachment of a captured message, by the message's id and the attachment's position. Only an
+ * id of the capture's own form is looked up, so no request can name another file (no `../`).
+ */
+export async function readOutboxAttachment(dataDir: string, id: string, index: number): Promise<{ filename: string; contentType: string; content: Buffer } | undefined> {
+  if (!isOutboxId(id) || !Number.isSafeInteger(index) || index < 0) return undefined;
+  const file = path.join(outboxDir(dataDir), `${id}.eml`);
+  if (!fs.existsSync(file)) return undefined;
+  const mail = await simpleParser(fs.readFileSync(file));
+  const attachment = mail.attachments[index];
+  if (!attachment) return undefined;
+  return { filename: attachment.filename ?? `attachment-${index + 1}`, contentType: attachment.contentType, content: attachment.content };
 }

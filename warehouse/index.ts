@@ -4,6 +4,7 @@ export * from './staging-tables.ts';
 export * from './work-db.ts';
 export * from './marts/build-marts.ts';
 export { INTERACTION_CHANNELS, LAPSE_DAYS, RECENT_DAYS, indexCustomer360 } from './marts/mart.queries.ts';
+export { DEFAULT_ATTRIBUTION_DAYS } from './marts/campaign.queries.ts';
 export * from './metrics/metric-definitions.ts';
 export {
   BadQueryError,

@@ -39,7 +39,7 @@ function pointerPath(dataDir: string): string {
  * Writes a complete snapshot file from the work database's staged tables. The file is built under a
  * `.partial` name and renamed only once DuckDB has checkpointed and closed it.
  */
-export async function buildSnapshot(workDb: DuckDb, dataDir: string, runId: number, context: { reportingCurrency: string }): Promise<string> {
+export async function buildSnapshot(workDb: DuckDb, dataDir: string, runId: number, context: { reportingCurrency: string; attributionDays?: number }): Promise<string> {
   const dir = snapshotsDir(dataDir);
   fs.mkdirSync(dir, { recursive: true });
   // Leftovers of a killed build are never published; only one pipeline runs at a time.
@@ -48,7 +48,7 @@ export async function buildSnapshot(workDb: DuckDb, dataDir: string, runId: numb
   const partial = path.join(dir, `${name}.partial`);
   await workDb.run(`ATTACH ${quoteLiteral(partial)} AS snap`);
   try {
-    await buildSnapshotTables(workDb, 'snap', { runId, reportingCurrency: context.reportingCurrency });
+    await buildSnapshotTables(workDb, 'snap', { runId, reportingCurrency: context.reportingCurrency, ...(context.attributionDays ? { attributionDays: context.attributionDays } : {}) });
   } finally {
     await workDb.run('DETACH snap').catch(() => undefined);
   }

@@ -10,6 +10,8 @@ export interface TransformContext {
   reportingCurrency: string;
   /** The day the marts describe (YYYY-MM-DD); default: the latest order day. */
   asOf?: string;
+  /** Campaign attribution window in days (default DEFAULT_ATTRIBUTION_DAYS). */
+  attributionDays?: number;
 }
 
 export async function buildSnapshotTables(db: DuckDb, target: string, context: TransformContext): Promise<void> {

@@ -27,13 +27,16 @@ import {
   type OrderFactEnum,
   type SqlStatement,
 } from './mart.queries.ts';
+import { DEFAULT_ATTRIBUTION_DAYS, createCampaignMembers, createCampaignResults, createCampaignResultsBy } from './campaign.queries.ts';
 
 export interface MartsContext {
   /** The day the marts describe (YYYY-MM-DD). Default: the latest order day, so a rebuild of the same data gives the same marts. */
   asOf?: string;
+  /** Days after a campaign's start whose conversions and orders count as its results (PULSE_ATTRIBUTION_DAYS). */
+  attributionDays?: number;
 }
 
-export type MartName = 'order_facts' | 'customer_360' | 'daily_kpis' | 'cohort_retention' | 'active_customer_months';
+export type MartName = 'order_facts' | 'customer_360' | 'daily_kpis' | 'cohort_retention' | 'active_customer_months' | 'campaign_results';
 
 export interface MartsBuildResult {
   asOf: string;
@@ -50,13 +53,18 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Creates `<target>.marts.*`: order_facts, build_info, customer_360, daily_kpis, cohort_retention,
- * active_customer_months.
+ * active_customer_months, and the campaign results (campaign_members, campaign_results and the
+ * breakdowns by segment and band, which the models step rebuilds once customers are scored).
  * Each is one set-based statement (order_facts: a few, in chunks); none loops over customers.
  */
 export async function buildMarts(db: DuckDb, target: string, context: MartsContext = {}): Promise<MartsBuildResult> {
   const asOf = context.asOf ?? (await db.one<{ as_of: string }>(selectDefaultAsOf(target).text)).as_of;
   if (!DATE.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)) || new Date(`${asOf}T00:00:00Z`).toISOString().slice(0, 10) !== asOf) {
     throw new WarehouseError('bad_as_of', `asOf must be a calendar date as YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
+  }
+  const attributionDays = context.attributionDays ?? DEFAULT_ATTRIBUTION_DAYS;
+  if (!Number.isSafeInteger(attributionDays) || attributionDays < 1 || attributionDays > 365) {
+    throw new WarehouseError('bad_attribution_days', `attributionDays must be a whole number of days from 1 to 365, got ${attributionDays}`);
   }
   const days = dayExpression((await db.one<{ time_zone: string }>(selectSessionTimeZone().text)).time_zone);
   await run(db, createMartsSchema(target));
@@ -91,6 +99,11 @@ export async function buildMarts(db: DuckDb, target: string, context: MartsConte
     await timed('cohort_retention', () => run(db, createCohortRetention(target, asOf, days)));
     const keys = await db.one<{ customer_keys: number }>(selectCustomerKeys(target).text);
     await timed('active_customer_months', () => run(db, createActiveCustomerMonths(target, keys.customer_keys)));
+    await timed('campaign_results', async () => {
+      await run(db, createCampaignMembers(target, asOf, attributionDays));
+      await run(db, createCampaignResults(target, asOf, attributionDays));
+      await refreshCampaignBreakdowns(db, target);
+    });
   } finally {
     await db.run(`SET preserve_insertion_order = ${preserve.value === false ? 'false' : 'true'}`).catch(() => undefined);
     await run(db, dropOrderKeys()).catch(() => undefined);
@@ -132,6 +145,19 @@ function dayBefore(day: string): string {
 
 function run(db: DuckDb, statement: SqlStatement): Promise<void> {
   return db.run(statement.text, statement.values);
+}
+
+/**
+ * (Re)builds campaign_results_by_segment and _by_band from campaign_members and the segment and band
+ * each customer has in customer_360: at mart time (not scored yet: one NULL group) and again after
+ * the models step.
+ */
+export async function refreshCampaignBreakdowns(db: DuckDb, target: string): Promise<void> {
+  // A snapshot built before campaign results existed (`pulse models run` on an old one) has no members to break down.
+  const found = await db.all("SELECT 1 FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'marts' AND table_name = 'campaign_members'", [target]);
+  if (found.length === 0) return;
+  await run(db, createCampaignResultsBy(target, 'segment'));
+  await run(db, createCampaignResultsBy(target, 'band'));
 }
 
 /**
