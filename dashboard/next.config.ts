@@ -5,6 +5,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
 
+// Headers that do not depend on the request, sent on everything (static files too). The CSP with its
+// per-request nonce and HSTS are set by proxy.ts (lib/security-headers.ts). Kept here because Next.js
+// compiles next.config.ts alone and cannot load the app's other .ts files from it.
+const staticSecurityHeaders = [
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'X-Frame-Options', value: 'DENY' },
+  // The locale switch returns to the page it came from via Referer: same-origin keeps that and sends
+  // nothing to other sites.
+  { key: 'Referrer-Policy', value: 'same-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
+];
+
 const dashboardDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(dashboardDir, '..');
 
@@ -20,17 +34,9 @@ const nextConfig: NextConfig = {
   // The type check runs separately (`npm run typecheck:dashboard`, see dashboard/README.md) so a build
   // is not slowed by it twice.
   typescript: { ignoreBuildErrors: true },
+  // The headers that are the same for every response; the CSP nonce and HSTS are per request (proxy.ts).
   async headers() {
-    return [
-      {
-        source: '/:path*',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Referrer-Policy', value: 'same-origin' },
-        ],
-      },
-    ];
+    return [{ source: '/:path*', headers: staticSecurityHeaders }];
   },
 };
 

@@ -179,6 +179,18 @@ export async function* auditEntryBatches(db: pg.Pool, f: AuditFilters, timeZone:
   }
 }
 
+/** How many entries match the filters and lie below `before` (the page cursors' other side is ignored). */
+export async function countAuditEntries(db: pg.Pool, f: AuditFilters, timeZone: string): Promise<number> {
+  const values: unknown[] = [];
+  const where = whereFilters(f, timeZone, values);
+  if (f.before !== undefined) {
+    values.push(f.before);
+    where.push(`id < $${values.length}`);
+  }
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pulse.audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, values);
+  return rows[0]!.n;
+}
+
 /** The chain head: the newest entry's id and hash, shown on the page so an admin can note it. */
 export async function getAuditHead(db: pg.Pool): Promise<{ id: number; hash: string } | null> {
   const { rows } = await db.query<{ last_id: number; last_hash: string }>('SELECT last_id, last_hash FROM pulse.audit_chain_head WHERE singleton');

@@ -22,6 +22,8 @@ export const permissions = [
   'jobs:run',
   /** Create, change and disable users. */
   'users:manage',
+  /** Browse and export the audit log. */
+  'audit:view',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -40,6 +42,7 @@ export const permissionTable: Record<Permission, readonly Role[]> = {
   'pii:unmasked': ['admin', 'manager'],
   'jobs:run': ['admin'],
   'users:manage': ['admin'],
+  'audit:view': ['admin'],
 };
 
 export function can(role: Role, permission: Permission): boolean {
