@@ -9,7 +9,7 @@ export const securityEn = {
     title: 'Audit log',
     subtitle: 'Who did what, when and from where. Entries cannot be changed or removed, and each is chained to the one before it.',
     head: 'Latest entry #{id}, chain hash {hash}',
-    verifyHint: 'Check the whole chain with `pulse audit verify`.',
+    verifyHint: 'Check the whole chain with {command}.',
     filters: {
       user: 'User',
       userPlaceholder: 'e-mail, or cli',
@@ -79,7 +79,7 @@ export const securityZhCN: Widen<typeof securityEn> = {
     title: '审计日志',
     subtitle: '谁在何时、从何处做了什么。记录无法修改或删除，每条都与前一条以哈希相连。',
     head: '最新记录 #{id}，链哈希 {hash}',
-    verifyHint: '用 `pulse audit verify` 校验整条哈希链。',
+    verifyHint: '用 {command} 校验整条哈希链。',
     filters: {
       user: '用户',
       userPlaceholder: '邮箱，或 cli',

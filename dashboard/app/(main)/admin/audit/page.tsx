@@ -69,19 +69,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             <p>{a.subtitle}</p>
             {data?.head ? (
               <p className="mt-1 break-all font-mono text-xs text-tremor-content-subtle" data-testid="audit-head">
-                {fill(a.head, { id: data.head.id, hash: data.head.hash })} · {a.verifyHint}
+                {fill(a.head, { id: data.head.id, hash: data.head.hash })} · {a.verifyHint.split('{command}')[0]}
+                <code className="rounded bg-tremor-background-subtle px-1">pulse audit verify</code>
+                {a.verifyHint.split('{command}')[1]}
               </p>
             ) : null}
           </>
         }
       />
       <Card className="mb-4">
-        <form method="get" action="/admin/audit" role="search" className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-6 lg:items-end" data-testid="audit-filters">
-          <label className="flex min-w-0 flex-col gap-1 text-xs font-medium text-tremor-content lg:col-span-2">
+        <form method="get" action="/admin/audit" role="search" className="grid grid-cols-2 gap-2 lg:grid-cols-6 lg:items-end" data-testid="audit-filters">
+          <label className="col-span-2 flex min-w-0 flex-col gap-1 text-xs font-medium text-tremor-content">
             {a.filters.user}
             <input className={fieldClass} type="search" name="user" defaultValue={filters.user ?? ''} placeholder={a.filters.userPlaceholder} maxLength={254} autoComplete="off" />
           </label>
-          <label className="flex min-w-0 flex-col gap-1 text-xs font-medium text-tremor-content lg:col-span-2">
+          <label className="col-span-2 flex min-w-0 flex-col gap-1 text-xs font-medium text-tremor-content">
             {a.filters.action}
             <select className={fieldClass} name="action" defaultValue={filters.action ?? ''}>
               <option value="">{a.filters.anyAction}</option>
@@ -92,7 +94,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
               ))}
             </select>
           </label>
-          <label className="flex min-w-0 flex-col gap-1 text-xs font-medium text-tremor-content lg:col-span-2">
+          <label className="col-span-2 flex min-w-0 flex-col gap-1 text-xs font-medium text-tremor-content">
             {a.filters.outcome}
             <select className={fieldClass} name="outcome" defaultValue={filters.outcome ?? ''}>
               <option value="">{a.filters.anyOutcome}</option>
@@ -111,11 +113,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             {a.filters.to}
             <input className={fieldClass} type="date" name="to" defaultValue={filters.to ?? ''} />
           </label>
-          <label className="flex min-w-0 flex-col gap-1 text-xs font-medium text-tremor-content lg:col-span-2">
+          <label className="col-span-2 flex min-w-0 flex-col gap-1 text-xs font-medium text-tremor-content">
             {a.filters.target}
             <input className={fieldClass} type="search" name="target" defaultValue={filters.target ?? ''} placeholder={a.filters.targetPlaceholder} maxLength={200} autoComplete="off" />
           </label>
-          <div className="flex gap-2 sm:col-span-2 lg:col-span-2">
+          <div className="col-span-2 flex gap-2">
             <button type="submit" className={`${buttonClass} flex-1`} data-testid="audit-apply">
               {a.filters.apply}
             </button>
@@ -170,20 +172,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   );
 }
 
-/** Wide screens: one row per entry; details wrap inside their cell rather than widening the page. */
+/** Wide screens: one row per entry; details go under the action, wrapping rather than widening the page. */
 function EntryTable({ rows, t, f }: { rows: AuditRow[]; t: Dictionary; f: Formatters }) {
   const a = t.security.audit;
   return (
     <div className="hidden md:block">
       <table className="w-full table-fixed border-collapse text-left text-tremor-default" data-testid="audit-table">
         <colgroup>
-          <col className="w-16" />
-          <col className="w-44" />
-          <col className="w-52" />
-          <col className="w-44" />
-          <col className="w-36" />
-          <col className="w-24" />
+          <col className="w-14" />
+          <col className="w-40" />
+          <col className="w-56" />
           <col />
+          <col className="w-44" />
+          <col className="w-24" />
         </colgroup>
         <thead>
           <tr>
@@ -193,30 +194,33 @@ function EntryTable({ rows, t, f }: { rows: AuditRow[]; t: Dictionary; f: Format
             <Th>{a.columns.action}</Th>
             <Th>{a.columns.target}</Th>
             <Th>{a.columns.outcome}</Th>
-            <Th>{a.columns.details}</Th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => {
             const actor = who(r, t);
+            const details = detailsText(r);
             return (
               <tr key={r.id} data-testid="audit-row" className="align-top">
                 <Td className="tabular-nums text-tremor-content">{r.id}</Td>
                 <Td className="whitespace-normal tabular-nums">{f.dateTime(r.at)}</Td>
                 <Td className="whitespace-normal">
                   <span className="block break-all font-medium">{actor.name}</span>
-                  <span className="block text-xs text-tremor-content">
+                  <span className="block break-all text-xs text-tremor-content">
                     {actor.role}
-                    {r.address ? ` · ${r.address}` : ''}
+                    {actor.role && r.address ? ' · ' : ''}
+                    {r.address ?? ''}
                   </span>
                 </Td>
-                <Td className="whitespace-normal">{actionLabel(r.action, t)}</Td>
-                <Td className="whitespace-normal break-all font-mono text-xs">
-                  {r.target}
-                  {r.rowCount !== null ? <span className="block text-tremor-content">{`${a.columns.rows}: ${f.number(r.rowCount)}`}</span> : null}
+                <Td className="whitespace-normal">
+                  <span className="block">{actionLabel(r.action, t)}</span>
+                  {details ? <span className="mt-0.5 block break-all font-mono text-xs text-tremor-content" data-testid="audit-details">{details}</span> : null}
+                </Td>
+                <Td className="whitespace-normal">
+                  <span className="block break-all font-mono text-xs">{r.target}</span>
+                  {r.rowCount !== null ? <span className="block text-xs text-tremor-content">{`${a.columns.rows}: ${f.number(r.rowCount)}`}</span> : null}
                 </Td>
                 <Td>{outcomeBadge(r.outcome, t)}</Td>
-                <Td className="whitespace-normal break-all font-mono text-xs text-tremor-content">{detailsText(r)}</Td>
               </tr>
             );
           })}
