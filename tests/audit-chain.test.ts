@@ -141,6 +141,11 @@ describe('audit log chain', () => {
     expect(result.firstBreak).toMatchObject({ kind: 'deleted_at_end', missingIds: { from: 3, to: 4 } });
     expect(result.firstBreak!.message).toMatch(/#3–#4 at the end/);
 
+    // Deleted at the end, then the log goes on: the new entry still links past the hole.
+    await writeAudit(pool, entry(5));
+    result = await verifyAuditChain(pool);
+    expect(result.firstBreak).toMatchObject({ kind: 'deleted', id: 5, missingIds: { from: 3, to: 4 } });
+
     await resetLog();
     await writeEntries(3);
     await asSuperuser('DELETE FROM pulse.audit_log WHERE id = 1');
@@ -164,9 +169,13 @@ describe('audit log chain', () => {
     await client.query('ROLLBACK');
     client.release();
     await writeAudit(pool, entry(1000));
+    // Many entries in one statement (and so one transaction) chain row after row.
+    await pool.query(`INSERT INTO pulse.audit_log (user_email, role, action, target, row_count)
+                      SELECT 'bulk@example.com', 'admin', 'pii_view', 'customer:' || g, 1 FROM generate_series(1, 5000) g`);
+    const total = writers * each + 1 + 5000;
     const result = await verifyAuditChain(pool);
-    expect(result).toMatchObject({ ok: true, entries: writers * each + 1 });
-    expect(await ids()).toEqual(Array.from({ length: writers * each + 1 }, (_, i) => i + 1));
+    expect(result).toMatchObject({ ok: true, entries: total, head: { id: total } });
+    expect(await ids()).toEqual(Array.from({ length: total }, (_, i) => i + 1));
   });
 });
 

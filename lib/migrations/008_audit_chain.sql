@@ -12,10 +12,12 @@
 -- (microseconds, as stored); `details` as PostgreSQL prints the jsonb (keys sorted, normalised).
 -- Hex keeps the encoding unambiguous whatever a field contains (a '|' in a target cannot shift fields).
 --
--- Writers are serialised by the one-row chain head, locked FOR UPDATE by the insert trigger for the
--- rest of the inserting transaction: concurrent writers build one chain, and ids are handed out
--- from the head (no gaps), so a missing id is a deleted entry. UPDATE, DELETE and TRUNCATE are
--- refused by triggers: the log is append-only even for code that bypasses lib/audit.ts.
+-- Writers are serialised by a transaction-level advisory lock taken by the insert trigger and held
+-- until the inserting transaction ends: concurrent writers build one chain, and ids are handed out
+-- after the previous entry (no gaps), so a missing id is a deleted entry. The one-row chain head
+-- records the last committed entry (moved once per transaction, at commit, by a deferred trigger),
+-- so entries deleted at the end of the log are found too. UPDATE, DELETE and TRUNCATE are refused by
+-- triggers: the log is append-only even for code that bypasses lib/audit.ts.
 
 -- The audit log outlives the users it names (user_email is recorded anyway); ON DELETE SET NULL
 -- would also rewrite chained entries.
@@ -80,17 +82,40 @@ CREATE OR REPLACE FUNCTION pulse.audit_log_chain() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   head pulse.audit_chain_head;
+  previous_id bigint;
+  previous_hash text;
 BEGIN
-  -- The row lock is held until the inserting transaction ends: the next writer waits here.
-  SELECT * INTO head FROM pulse.audit_chain_head WHERE singleton FOR UPDATE;
+  -- One writer at a time until the transaction ends (the key is "pulse-au" as a number).
+  PERFORM pg_advisory_xact_lock(8103502347397587317);
+  SELECT * INTO head FROM pulse.audit_chain_head WHERE singleton;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'pulse.audit_chain_head is empty: the audit chain has no head';
   END IF;
-  NEW.id := head.last_id + 1;
-  NEW.prev_hash := head.last_hash;
+  -- The head holds the last committed entry. Entries past it can only be this transaction's own
+  -- (earlier rows of this statement included): chain onto the newest of those. Entries deleted at
+  -- the end of the log do not rewind the chain: the head still points past them.
+  SELECT a.id, a.hash INTO previous_id, previous_hash FROM pulse.audit_log a WHERE a.id > head.last_id ORDER BY a.id DESC LIMIT 1;
+  IF previous_id IS NULL THEN
+    previous_id := head.last_id;
+    previous_hash := head.last_hash;
+  END IF;
+  NEW.id := previous_id + 1;
+  NEW.prev_hash := previous_hash;
   NEW.hash := pulse.audit_entry_hash(NEW.prev_hash, NEW);
-  UPDATE pulse.audit_chain_head SET last_id = NEW.id, last_hash = NEW.hash WHERE singleton;
   RETURN NEW;
+END
+$$;
+
+-- At commit, the newest entry of the transaction becomes the head. Once per transaction, not per
+-- row: updating one row many times in one transaction leaves a chain of versions every later read
+-- walks (100,000 entries in one statement took 500 s that way; now seconds).
+CREATE OR REPLACE FUNCTION pulse.audit_log_move_head() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.id = (SELECT max(id) FROM pulse.audit_log) THEN
+    UPDATE pulse.audit_chain_head SET last_id = NEW.id, last_hash = NEW.hash WHERE singleton AND last_id < NEW.id;
+  END IF;
+  RETURN NULL;
 END
 $$;
 
@@ -105,6 +130,11 @@ $$;
 DROP TRIGGER IF EXISTS audit_log_chain ON pulse.audit_log;
 CREATE TRIGGER audit_log_chain BEFORE INSERT ON pulse.audit_log
   FOR EACH ROW EXECUTE FUNCTION pulse.audit_log_chain();
+
+DROP TRIGGER IF EXISTS audit_log_head ON pulse.audit_log;
+CREATE CONSTRAINT TRIGGER audit_log_head AFTER INSERT ON pulse.audit_log
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION pulse.audit_log_move_head();
 
 DROP TRIGGER IF EXISTS audit_log_append_only ON pulse.audit_log;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON pulse.audit_log
