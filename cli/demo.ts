@@ -21,7 +21,8 @@ export async function runDemo(): Promise<void> {
     // The key that encrypts stored secrets (TOTP, SMTP passwords): made here on first start so the
     // demo needs no configuration, and said out loud, because production must not rely on it.
     const keyring = loadKeyring(ctx.config);
-    const keyFile = path.relative(process.cwd(), keyring.source) || keyring.source;
+    const relative = path.relative(process.cwd(), keyring.source);
+    const keyFile = relative && !relative.startsWith('..') ? relative : keyring.source;
     if (keyring.created) console.log(`Generated the secret key in ${keyFile} (owner-only, mode 600). In production set PULSE_SECRET_KEY instead (SECURITY.md).`);
     const secretKey = ctx.config.secretKey ? 'PULSE_SECRET_KEY' : `${keyFile}${keyring.created ? ' (generated now)' : ''}; production: set PULSE_SECRET_KEY`;
     if (!ctx.config.sourceDatabaseUrl && (await isSourceEmpty(ctx.dbs.sourceUrl))) {

@@ -187,6 +187,12 @@ describe('security headers', () => {
     expect(first.headers.get('strict-transport-security')).toBeNull();
     expect(csp).not.toContain('upgrade-insecure-requests');
 
+    // Why style-src-attr allows inline attributes: the server HTML of a chart page has style="" attributes
+    // (Tremor/recharts sizes), which a nonce cannot cover.
+    const overview = await get(`${server.url}/overview`, { headers: { cookie: await signInCookie('manager') } });
+    expect(overview.text).toMatch(/<div[^>]* style="/);
+    expect(overview.headers.get('content-security-policy')).toContain("style-src-attr 'unsafe-inline'");
+
     // API responses: nothing in them may run or be framed; static files still say nosniff.
     const api = await get(`${server.url}/api/me`);
     expect(api.headers.get('content-security-policy')).toContain("default-src 'none'");
@@ -367,7 +373,7 @@ describe('audit log page', () => {
     expect(firstIds).toEqual([...firstIds].sort((a, b) => b - a));
     // Markup in an entry is shown as text, never run.
     await expect(page.locator('[data-testid=audit-table]').textContent()).resolves.toContain('<img src=x onerror=alert(1)>');
-    await page.screenshot({ path: path.join(screenshotDir, 'audit-desktop-en.png'), fullPage: true });
+    await page.screenshot({ path: path.join(screenshotDir, 'audit-desktop-en.png') });
 
     // Older page: continues below the first page's last id, and links back.
     await Promise.all([page.waitForURL(/before=/), page.click('[data-testid=audit-older]')]);
@@ -421,7 +427,11 @@ describe('audit log page', () => {
           await expect(page.locator('main').textContent()).resolves.toContain('导出客户数据');
         }
         expect(await hasNoHorizontalScroll(page), `${viewport.kind} ${locale}`).toBe(true);
-        await page.screenshot({ path: path.join(screenshotDir, `audit-${viewport.kind}-${locale}.png`), fullPage: viewport.kind === 'desktop' });
+        await page.screenshot({ path: path.join(screenshotDir, `audit-${viewport.kind}-${locale}.png`) });
+        if (viewport.kind === 'phone') {
+          await page.locator('[data-testid=audit-card]').first().scrollIntoViewIfNeeded();
+          await page.screenshot({ path: path.join(screenshotDir, `audit-${viewport.kind}-${locale}-entries.png`) });
+        }
         await page.context().close();
       }
     }

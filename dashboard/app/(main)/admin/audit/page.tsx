@@ -45,8 +45,11 @@ function who(r: AuditRow, t: Dictionary): { name: string; role: string } {
   return { name: r.userEmail || t.security.audit.nobody, role: r.userId === null && !r.role ? t.security.audit.nobody : role };
 }
 
+/** `mode: full · queued: true`: easier to scan than JSON; nested values stay JSON. Plain text (React escapes it). */
 function detailsText(r: AuditRow): string {
-  return Object.keys(r.details).length > 0 ? JSON.stringify(r.details) : '';
+  return Object.entries(r.details)
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' · ');
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
