@@ -38,7 +38,7 @@ export const auditFilterSchema = z
   })
   .refine((f) => !(f.from && f.to && f.from > f.to), { message: 'must not be after "to"', path: ['from'] });
 
-export type AuditFilters = z.output<typeof auditFilterSchema>;
+export type AuditFilters = Partial<z.output<typeof auditFilterSchema>>;
 
 export type AuditFilterResult = { ok: true; filters: AuditFilters } | { ok: false; field: string; message: string };
 
