@@ -366,7 +366,10 @@ describe('audit log page', () => {
     const page = await newPage({ width: 1280, height: 900 });
     const watch = await watchPage(page);
     await signInBrowser(page, 'admin');
+    // The page streams in after its loading skeleton: wait for the data part each time.
+    const loaded = () => page.locator('[data-testid=audit-count]').waitFor();
     await page.goto(`${server.url}/admin/audit`);
+    await loaded();
     const rows = page.locator('[data-testid=audit-table] [data-testid=audit-row]');
     expect(await rows.count()).toBe(50);
     const firstIds = (await rows.locator('td:first-child').allTextContents()).map(Number);
@@ -377,26 +380,32 @@ describe('audit log page', () => {
 
     // Older page: continues below the first page's last id, and links back.
     await Promise.all([page.waitForURL(/before=/), page.click('[data-testid=audit-older]')]);
+    await loaded();
     const olderIds = (await rows.locator('td:first-child').allTextContents()).map(Number);
     expect(Math.max(...olderIds)).toBeLessThan(Math.min(...firstIds));
     expect(await page.locator('[data-testid=audit-pager] a[rel=prev]').count()).toBe(1);
 
     // Filters through the form: failed sign-ins.
     await page.goto(`${server.url}/admin/audit`);
+    await loaded();
     await page.selectOption('select[name=action]', 'sign_in');
     await page.selectOption('select[name=outcome]', 'failure');
     await Promise.all([page.waitForURL(/action=sign_in/), page.click('[data-testid=audit-apply]')]);
+    await loaded();
     expect(await rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('nobody@example.com');
     expect(await rows.first().textContent()).toContain('203.0.113.9');
     // By user and target, then nothing at all.
     await page.goto(`${server.url}/admin/audit?user=marketer%40pulse&target=segment%3A6`);
+    await loaded();
     expect((await rows.locator('td:nth-child(5)').allTextContents()).map((t) => t.split('Rows')[0])).toEqual(['segment:60', 'segment:6']);
     await page.goto(`${server.url}/admin/audit?user=nobody-at-all`);
-    await expect(page.locator('main').textContent()).resolves.toContain('No entries match these filters.');
+    await page.getByText('No entries match these filters.').waitFor();
+    expect(await rows.count()).toBe(0);
 
     // Export with the page's filters: a CSV download, formulas kept as text, and audited.
     await page.goto(`${server.url}/admin/audit?action=segment_change`);
+    await loaded();
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=audit-export]')]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     seen.push(csv);

@@ -71,9 +71,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <>
             <p>{a.subtitle}</p>
             {data?.head ? (
-              <p className="mt-1 break-all font-mono text-xs text-tremor-content-subtle" data-testid="audit-head">
+              <p className="mt-1 break-words font-mono text-xs text-tremor-content-subtle" data-testid="audit-head">
                 {fill(a.head, { id: data.head.id, hash: data.head.hash })} · {a.verifyHint.split('{command}')[0]}
-                <code className="rounded bg-tremor-background-subtle px-1">pulse audit verify</code>
+                <code className="whitespace-nowrap rounded bg-tremor-background-subtle px-1">pulse audit verify</code>
                 {a.verifyHint.split('{command}')[1]}
               </p>
             ) : null}
