@@ -2,6 +2,7 @@
 // the worker and (if this process started it) the embedded PostgreSQL, cleanly, in that order.
 import path from 'node:path';
 import { redactUrl } from '../lib/config.ts';
+import { loadKeyring } from '../lib/secrets.ts';
 import { isSourceEmpty } from '../ingest/index.ts';
 import { startWorker } from '../jobs/index.ts';
 import { getPublishedSnapshot } from '../warehouse/index.ts';
@@ -18,6 +19,13 @@ export async function runDemo(): Promise<void> {
   await withContext(async (ctx) => {
     const stopped = waitForStopSignal();
     await applyMigrations(ctx);
+    // The key that encrypts stored secrets (TOTP, SMTP passwords): made here on first start so the
+    // demo needs no configuration, and said out loud, because production must not rely on it.
+    const keyring = loadKeyring(ctx.config);
+    const relative = path.relative(process.cwd(), keyring.source);
+    const keyFile = relative && !relative.startsWith('..') ? relative : keyring.source;
+    if (keyring.created) console.log(`Generated the secret key in ${keyFile} (owner-only, mode 600). In production set PULSE_SECRET_KEY instead (SECURITY.md).`);
+    const secretKey = ctx.config.secretKey ? 'PULSE_SECRET_KEY' : `${keyFile}${keyring.created ? ' (generated now)' : ''}; production: set PULSE_SECRET_KEY`;
     if (!ctx.config.sourceDatabaseUrl && (await isSourceEmpty(ctx.dbs.sourceUrl))) {
       console.log(`Filling the demo database with ${ctx.config.seedCustomers.toLocaleString('en')} customers (PULSE_SEED_CUSTOMERS)…`);
       await seedWithProgress(ctx, ctx.config.seedCustomers, 42);
@@ -46,6 +54,7 @@ Pulse is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s):
               for an authenticator app (lost it? npx pulse user reset-mfa --email admin@pulse.example)
   Database:   ${database}
   Warehouse:  ${path.join(ctx.config.dataDir, 'warehouse')} (published ${run.snapshot.file})
+  Secret key: ${secretKey}
   Worker:     incremental sync "${ctx.config.syncCron}", full sync "${ctx.config.fullSyncCron}" (${ctx.config.timeZone})
   Other terminal: npx pulse status | npx pulse sync | npx pulse --help
 Press Ctrl-C to stop everything.`);

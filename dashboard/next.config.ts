@@ -5,6 +5,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
 
+// Headers that do not depend on the request, sent on everything (static files too). The CSP with its
+// per-request nonce and HSTS are set by proxy.ts (lib/security-headers.ts). Kept here because Next.js
+// compiles next.config.ts alone and cannot load the app's other .ts files from it.
+const staticSecurityHeaders = [
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  // The locale switch returns to the page it came from via Referer: same-origin keeps that and sends
+  // nothing to other sites.
+  { key: 'Referrer-Policy', value: 'same-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
+];
+
 const dashboardDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(dashboardDir, '..');
 
@@ -36,25 +49,14 @@ const nextConfig: NextConfig = {
   // The type check runs separately (`npm run typecheck:dashboard`, see dashboard/README.md) so a build
   // is not slowed by it twice.
   typescript: { ignoreBuildErrors: true },
+  // The headers that are the same for every response; the CSP nonce and HSTS are per request (proxy.ts).
   async headers() {
     return [
-      {
-        source: '/:path*',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'same-origin' },
-        ],
-      },
+      { source: '/:path*', headers: staticSecurityHeaders },
       // No page may be framed (clickjacking), except the report file the Reports page previews in an
-      // <iframe> of its own: that one only by this site.
+      // <iframe> of its own: that one only by this site (its CSP says the same, proxy.ts).
       { source: '/:path((?!api/reports/[^/]+/file$).*)', headers: [{ key: 'X-Frame-Options', value: 'DENY' }] },
-      {
-        source: '/api/reports/:name/file',
-        headers: [
-          { key: 'X-Frame-Options', value: 'SAMEORIGIN' },
-          { key: 'Content-Security-Policy', value: "frame-ancestors 'self'" },
-        ],
-      },
+      { source: '/api/reports/:name/file', headers: [{ key: 'X-Frame-Options', value: 'SAMEORIGIN' }] },
     ];
   },
 };

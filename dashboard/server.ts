@@ -45,10 +45,15 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   const host = options.host ?? '0.0.0.0';
   const mode = options.build ?? 'auto';
   if (mode === 'always' || (mode === 'auto' && isDashboardBuildStale())) {
-    log('Building the dashboard (next build, about 30–60 s)…');
-    const started = Date.now();
-    await buildDashboard(output);
-    log(`Dashboard built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    // Two test files (or a test and `pulse serve`) may start a dashboard at once: one builds, the
+    // other waits for it and then finds the build fresh (two `next build` in one folder corrupt it).
+    await withBuildLock(async () => {
+      if (mode === 'auto' && !isDashboardBuildStale()) return;
+      log('Building the dashboard (next build, about 30–60 s)…');
+      const started = Date.now();
+      await buildDashboard(output);
+      log(`Dashboard built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    });
   } else if (!fs.existsSync(buildIdFile)) {
     throw new Error(`The dashboard is not built (${buildIdFile} is missing): run \`node ${path.relative(process.cwd(), nextBin)} build dashboard\`.`);
   }
@@ -87,6 +92,28 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
       clearTimeout(timer);
     },
   };
+}
+
+const buildLockDir = path.join(dashboardDir, '.next-build.lock');
+
+/** Runs `fn` while holding a lock folder (mkdir is atomic); a lock older than 15 minutes is a crashed builder's. */
+async function withBuildLock(fn: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      fs.mkdirSync(buildLockDir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(buildLockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 15 * 60_000) fs.rmSync(buildLockDir, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    fs.rmSync(buildLockDir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `next build dashboard`; rejects with the build's output tail when it fails. */

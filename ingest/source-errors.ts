@@ -1,9 +1,13 @@
 // One function translates source-database driver errors into IngestErrors that name the problem.
 import { IngestError, errorMessage } from '../lib/errors.ts';
+import { explainConnectionError } from '../lib/pg-tls.ts';
 import type { TableMapping } from './mapping.ts';
 
-export function translateSourceError(error: unknown, mapping?: TableMapping): IngestError {
+/** `sourceUrl`, when given, lets a TLS failure say which setting to change (never printed itself). */
+export function translateSourceError(error: unknown, mapping?: TableMapping, sourceUrl?: string): IngestError {
   if (error instanceof IngestError) return error;
+  const tls = sourceUrl ? explainConnectionError(error, 'SOURCE_DATABASE_URL (or DATABASE_URL when the source is Pulse\'s own database)', sourceUrl) : null;
+  if (tls) return new IngestError(tls.code, tls.message, { cause: error });
   const code = (error as { code?: string }).code;
   const where = mapping ? ` (Pulse table ${mapping.table.name}, source ${mapping.sourceName})` : '';
   switch (code) {

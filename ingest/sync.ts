@@ -80,7 +80,7 @@ export async function syncTables(options: SyncOptions): Promise<TableSyncResult[
   } catch (error) {
     await client.end().catch(() => undefined);
     await checker.end().catch(() => undefined);
-    throw translateSourceError(error);
+    throw translateSourceError(error, undefined, options.sourceUrl);
   }
   const results: TableSyncResult[] = [];
   try {

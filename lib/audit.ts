@@ -1,6 +1,11 @@
-// Writing the audit log (pulse.audit_log, lib/migrations/004_audit.sql and 006): security events,
+// Writing the audit log (pulse.audit_log, lib/migrations/004_audit.sql, 006 and 008): security events,
 // exports of customer data and views of unmasked personal data. One small function so every caller
-// records the same fields.
+// records the same fields. The database chains each entry to the one before (hash, prev_hash) and
+// refuses updates and deletes (008_audit_chain.sql; `pulse audit verify` checks the chain).
+//
+// Inside a caller's transaction (pass its client), the entry commits or rolls back with the change
+// it records; the chain head stays locked until then, so keep such transactions short.
+import os from 'node:os';
 import type pg from 'pg';
 
 export const auditActions = [
@@ -43,7 +48,7 @@ export type AuditOutcome = 'success' | 'failure' | 'denied';
 export interface AuditEntry {
   /** Null when nobody is signed in (e.g. a failed sign-in) or the CLI acted. */
   userId: number | null;
-  /** The signed-in user's e-mail, the address typed at a failed sign-in, or 'cli'. */
+  /** The signed-in user's e-mail, the address typed at a failed sign-in, or 'cli:<OS account>' (cliActor). */
   userEmail: string;
   /** The actor's role; '' when there is none. */
   role: string;
@@ -56,6 +61,20 @@ export interface AuditEntry {
   outcome?: AuditOutcome;
   /** The client's IP address, when the action came over HTTP. */
   address?: string | null;
+}
+
+/** Who acted: the part of an entry that is the same for everything one user or command does. */
+export type AuditActor = Pick<AuditEntry, 'userId' | 'userEmail' | 'role' | 'address'>;
+
+/** The actor for a `pulse` command run in a terminal: no Pulse user; `cli:<operating-system account>`. */
+export function cliActor(): AuditActor {
+  let osUser = 'unknown';
+  try {
+    osUser = os.userInfo().username;
+  } catch {
+    // No passwd entry for this uid (some containers): the entry still says it came from the CLI.
+  }
+  return { userId: null, userEmail: `cli:${osUser}`, role: '', address: null };
 }
 
 export async function writeAudit(pool: pg.Pool | pg.ClientBase, entry: AuditEntry): Promise<void> {

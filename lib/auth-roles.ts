@@ -34,6 +34,8 @@ export const permissions = [
   'reports:deliveries',
   /** Retry a failed delivery and read the local mail capture (outbox) with its attachments. */
   'reports:admin',
+  /** Browse and export the audit log. */
+  'audit:view',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -58,6 +60,7 @@ export const permissionTable: Record<Permission, readonly Role[]> = {
   'reports:subscribe': ['admin', 'manager', 'marketer'],
   'reports:deliveries': ['admin', 'manager', 'marketer'],
   'reports:admin': ['admin'],
+  'audit:view': ['admin'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -31,6 +31,26 @@ describe('loadConfig', () => {
     expect(printed).toContain('db.example');
   });
 
+  it('hides a password given as a query parameter too', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://db.example/pulse?user=pulse&password=qu3ry-s3cret&sslmode=verify-full' });
+    const printed = JSON.stringify(describeConfig(config));
+    expect(printed).not.toContain('qu3ry-s3cret');
+    expect(printed).toContain('sslmode=verify-full');
+  });
+
+  it('names a mistyped sslmode and a missing CA file without printing the URL', () => {
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: 'postgres://pulse:s3cr3t@db.example/pulse?sslmode=verify_full', SOURCE_DATABASE_URL: 'postgres://u:p4ss@src.example/shop?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL=(value hidden): sslmode=verify_full is not one of disable, prefer, require, verify-ca, verify-full, no-verify');
+    expect(message).toContain('SOURCE_DATABASE_URL=(value hidden): sslrootcert=/nonexistent/ca.pem: no such file');
+    expect(message).not.toContain('s3cr3t');
+    expect(message).not.toContain('p4ss');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ SMTP_URL: '', DATABASE_URL: '' }).smtpUrl).toBeUndefined();
   });

@@ -6,10 +6,28 @@ import dotenv from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { projectRoot } from './paths.ts';
+import { sslModes } from './pg-tls.ts';
 
 const postgresUrl = z
   .string()
-  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+  .superRefine((value, ctx) => {
+    // TLS settings (lib/pg-tls.ts): a typo in sslmode or a missing CA file is named now, not at the
+    // first connection. Messages never repeat the URL (it holds the password).
+    let params: URLSearchParams;
+    try {
+      params = new URL(value).searchParams;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a valid URL' });
+      return;
+    }
+    const mode = params.get('sslmode');
+    if (mode !== null && !(sslModes as readonly string[]).includes(mode)) ctx.addIssue({ code: 'custom', message: `sslmode=${mode} is not one of ${sslModes.join(', ')}` });
+    for (const name of ['sslrootcert', 'sslcert', 'sslkey']) {
+      const file = params.get(name);
+      if (file !== null && !fs.existsSync(file)) ctx.addIssue({ code: 'custom', message: `${name}=${file}: no such file` });
+    }
+  });
 
 // A five-field cron expression: pg-boss schedules have one-minute granularity.
 const cron = z.string().refine((value) => value.trim().split(/\s+/).length === 5, 'must be a 5-field cron expression');
@@ -158,12 +176,16 @@ function isSecretName(name: string): boolean {
   return /URL|PASSWORD|SECRET|KEY|TOKEN/i.test(name);
 }
 
-/** Replaces the password in a connection URL, for printing. */
+/** Query parameters that carry a secret in a connection URL (pg reads `?password=` too). */
+const secretParams = /^(password|sslpassword|pass|secret|token|api[_-]?key)$/i;
+
+/** Replaces the password in a connection URL, for printing: the user part and any secret query parameter. */
 export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const name of [...parsed.searchParams.keys()]) if (secretParams.test(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
     return '(unparseable URL hidden)';

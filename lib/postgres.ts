@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { PulseConfig } from './config.ts';
 import { ensureEmbeddedPostgres } from './embedded-postgres.ts';
 import { createPool } from './pg-pool.ts';
+import { explainConnectionError } from './pg-tls.ts';
 
 export { createPool };
 
@@ -25,6 +26,17 @@ export async function openDatabases(config: PulseConfig, log: (message: string) 
     stopServer = server.stop;
   }
   const pool = createPool(url);
+  try {
+    // One round trip now, so a TLS or SSL-policy problem is one clear line naming the variable
+    // (lib/pg-tls.ts) instead of a driver error from whichever query came first.
+    // (The source is not probed: `pulse status` must work while it is down; the extract translates
+    // its errors, ingest/source-errors.ts.)
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    await stopServer().catch(() => undefined);
+    throw explainConnectionError(error, 'DATABASE_URL', url) ?? error;
+  }
   return {
     pool,
     url,
@@ -36,9 +48,15 @@ export async function openDatabases(config: PulseConfig, log: (message: string) 
   };
 }
 
-export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One connection for `fn`. `variable` names the setting the URL came from, for connection errors. */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>, variable = 'DATABASE_URL'): Promise<T> {
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw explainConnectionError(error, variable, url) ?? error;
+  }
   try {
     return await fn(client);
   } finally {

@@ -107,8 +107,22 @@ export function writeKeyFile(dataDir: string, keys: string[]): void {
   const file = keyFilePath(dataDir);
   const content: KeyFile = { current: keyId(decodeKey(keys[0]!, file)), keys: Object.fromEntries(keys.map((key) => [keyId(decodeKey(key, file)), key])) };
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  // Flushed before the rename and the folder after it: a power cut during a rotation must leave the
+  // old file or the new one, never an empty one (the keys are the only way to read pulse.secrets).
+  const fd = fs.openSync(temporary, 'w', 0o600);
+  try {
+    fs.writeFileSync(fd, `${JSON.stringify(content, null, 2)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(temporary, file);
+  const dir = fs.openSync(dataDir, 'r');
+  try {
+    fs.fsyncSync(dir);
+  } finally {
+    fs.closeSync(dir);
+  }
 }
 
 export function encryptSecret(keyring: Keyring, plaintext: string, associatedData: string): string {

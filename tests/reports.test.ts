@@ -11,6 +11,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../ingest/index.ts';
 import { runPipelineNow } from '../jobs/index.ts';
+import { cliActor } from '../lib/audit.ts';
 import { createLogger } from '../lib/log.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
@@ -182,7 +183,7 @@ describe('parseSubscription', () => {
     const result = parseSubscription({ name: 'x', report: 'segment', formats: ['xlsx'], recipients: ['ceo@example.com'], cron: '0 8 * * 1', timeZone: 'Asia/Shanghai', language: 'zh-CN', role: 'executive' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(/Role "executive" may not receive the segment report: it lacks data:export/);
-    await expect(createSubscription(env.ctx.pool, { name: 'x', report: 'segment', formats: ['xlsx'], recipients: ['a@b.co'], cron: '0 8 * * 1', timeZone: 'UTC', language: 'en', role: 'executive' })).rejects.toThrow(/lacks data:export/);
+    await expect(createSubscription(env.ctx.pool, { name: 'x', report: 'segment', formats: ['xlsx'], recipients: ['a@b.co'], cron: '0 8 * * 1', timeZone: 'UTC', language: 'en', role: 'executive' }, cliActor())).rejects.toThrow(/lacks data:export/);
   });
 
   it('names the bad field', () => {

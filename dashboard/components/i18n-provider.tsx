@@ -2,6 +2,8 @@
 // Gives client components (charts, inputs, error boundaries) the dictionary and formatting settings
 // the server chose, so they never pick a language of their own.
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
+// Every signed-in page's client code passes through here: Zod is set up for the CSP first.
+import '../lib/zod-browser.ts';
 import { createFormatters, type Formatters } from '../lib/format.ts';
 import type { Dictionary, Locale } from '../lib/i18n/index.ts';
 

@@ -21,4 +21,5 @@ export const pages: PageEntry[] = [
   { href: '/admin/users', permission: 'page:admin', label: (t) => t.nav.users, icon: '⚙' },
   { href: '/admin/sessions', permission: 'users:manage', label: (t) => t.accounts.nav.sessions, icon: '⌁' },
   { href: '/account', permission: 'account:self', label: (t) => t.accounts.nav.account, icon: '☖' },
+  { href: '/admin/audit', permission: 'audit:view', label: (t) => t.security.nav, icon: '≣' },
 ];

@@ -107,7 +107,7 @@ function freePort(): Promise<number> {
 async function signInCookie(role: Role): Promise<string> {
   const response = await fetch(`${server.url}/api/auth/sign-in`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify({ email: users[role].email, password: users[role].password }),
   });
   expect(response.status, `sign-in as ${role}`).toBe(200);
@@ -155,6 +155,8 @@ const apiRoutes = (): { method: 'GET' | 'POST'; path: string; permission: Permis
   { method: 'GET', path: '/api/pipeline/runs', permission: 'page:pipeline' },
   { method: 'POST', path: '/api/pipeline/retry', permission: 'jobs:run', body: { mode: 'incremental' } },
   { method: 'GET', path: '/api/admin/users', permission: 'users:manage' },
+  { method: 'GET', path: '/api/admin/audit?action=export', permission: 'audit:view' },
+  { method: 'GET', path: '/api/admin/audit/export?action=export', permission: 'audit:view' },
 ];
 const pageRoutes = (): { path: string; permission: Permission }[] => [
   { path: '/overview', permission: 'page:overview' },
@@ -166,6 +168,7 @@ const pageRoutes = (): { path: string; permission: Permission }[] => [
   { path: '/retention', permission: 'page:retention' },
   { path: '/pipeline', permission: 'page:pipeline' },
   { path: '/admin/users', permission: 'page:admin' },
+  { path: '/admin/audit', permission: 'audit:view' },
 ];
 
 describe('dashboard permissions', () => {
@@ -175,7 +178,8 @@ describe('dashboard permissions', () => {
       for (const route of apiRoutes()) {
         const response = await fetch(`${server.url}${route.path}`, {
           method: route.method,
-          headers: { cookie, ...(route.body ? { 'content-type': 'application/json' } : {}) },
+          // A state-changing request names this site as its Origin, as a browser does (lib/csrf.ts).
+          headers: { cookie, ...(route.body ? { 'content-type': 'application/json', origin: server.url } : {}) },
           body: route.body ? JSON.stringify(route.body) : undefined,
         });
         const allowed = route.permission === null || can(role, route.permission);
@@ -194,7 +198,7 @@ describe('dashboard permissions', () => {
 
   it('refuses API routes without a session (401) and pages redirect to sign-in', async () => {
     for (const route of apiRoutes()) {
-      const response = await fetch(`${server.url}${route.path}`, { method: route.method, headers: { 'content-type': 'application/json' }, body: route.body ? JSON.stringify(route.body) : undefined });
+      const response = await fetch(`${server.url}${route.path}`, { method: route.method, headers: { 'content-type': 'application/json', origin: server.url }, body: route.body ? JSON.stringify(route.body) : undefined });
       expect(response.status, `${route.method} ${route.path}`).toBe(401);
     }
     const page = await fetch(`${server.url}/overview`, { redirect: 'manual' });
@@ -220,7 +224,7 @@ describe('dashboard permissions', () => {
   it('signs out: the old cookie no longer works', async () => {
     const cookie = await signInCookie('analyst');
     expect((await fetch(`${server.url}/api/me`, { headers: { cookie } })).status).toBe(200);
-    const out = await fetch(`${server.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie, accept: 'application/json' } });
+    const out = await fetch(`${server.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie, accept: 'application/json', origin: server.url } });
     expect(out.status).toBe(200);
     expect((await fetch(`${server.url}/api/me`, { headers: { cookie } })).status).toBe(401);
   });
@@ -228,7 +232,7 @@ describe('dashboard permissions', () => {
   it('rejects a wrong password and a cross-site POST', async () => {
     const wrong = await fetch(`${server.url}/api/auth/sign-in`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', origin: server.url },
       body: JSON.stringify({ email: users.admin.email, password: 'not-the-password' }),
     });
     expect(wrong.status).toBe(401);

@@ -33,6 +33,7 @@ import {
 } from '../../../reports/index.ts';
 import { getServerContext } from '../server/context.ts';
 import { getJobQueue } from '../server/job-queue.ts';
+import { sessionActor } from '../server/audit.ts';
 import { auditReports, withDeliveryContext } from '../server/reports-env.ts';
 import { ApiError } from '../server/session.ts';
 import { parseZod } from './report-files.ts';
@@ -136,16 +137,11 @@ async function checkInput(session: Session, body: unknown): Promise<void> {
   }
 }
 
-function auditDetails(s: Subscription): Record<string, unknown> {
-  return { name: s.name, report: s.report, role: s.role, formats: s.formats, recipients: s.recipients, cron: s.cron, timeZone: s.timeZone, language: s.language, period: s.period, paused: s.paused };
-}
-
 export async function createSubscriptionFor(session: Session, body: unknown): Promise<{ subscription: SubscriptionView; scheduled: boolean }> {
   await checkInput(session, body);
   const { result, scheduled } = await inTransaction(async (client, schedule) => {
-    const saved = await createSubscription(client, body);
+    const saved = await createSubscription(client, body, await sessionActor(session));
     await schedule(saved.id, saved);
-    await auditReports(session, { action: 'subscription_change', target: `subscription:${saved.id}`, details: { op: 'create', ...auditDetails(saved) } }, client);
     return saved;
   });
   return { subscription: viewOf(result, session.user.role), scheduled };
@@ -154,10 +150,9 @@ export async function createSubscriptionFor(session: Session, body: unknown): Pr
 export async function updateSubscriptionFor(session: Session, id: number, body: unknown): Promise<{ subscription: SubscriptionView; scheduled: boolean }> {
   await checkInput(session, body);
   const { result, scheduled } = await inTransaction(async (client, schedule) => {
-    const before = await editableSubscription(session, id, client);
-    const saved = await updateSubscription(client, id, body);
+    await editableSubscription(session, id, client);
+    const saved = await updateSubscription(client, id, body, await sessionActor(session));
     await schedule(saved.id, saved);
-    await auditReports(session, { action: 'subscription_change', target: `subscription:${id}`, details: { op: 'update', before: auditDetails(before), ...auditDetails(saved) } }, client);
     return saved;
   });
   return { subscription: viewOf(result, session.user.role), scheduled };
@@ -168,10 +163,9 @@ export const pauseBody = z.strictObject({ paused: z.boolean({ error: 'must be tr
 export async function setPausedFor(session: Session, id: number, paused: boolean): Promise<{ subscription: SubscriptionView; scheduled: boolean }> {
   const { result, scheduled } = await inTransaction(async (client, schedule) => {
     await editableSubscription(session, id, client);
-    await setSubscriptionPaused(client, id, paused);
+    await setSubscriptionPaused(client, id, paused, await sessionActor(session));
     const saved = (await getSubscription(client, id))!;
     await schedule(id, saved);
-    await auditReports(session, { action: 'subscription_change', target: `subscription:${id}`, details: { op: paused ? 'pause' : 'resume', report: saved.report } }, client);
     return saved;
   });
   return { subscription: viewOf(result, session.user.role), scheduled };
@@ -179,10 +173,9 @@ export async function setPausedFor(session: Session, id: number, paused: boolean
 
 export async function deleteSubscriptionFor(session: Session, id: number): Promise<{ scheduled: boolean }> {
   const { scheduled } = await inTransaction(async (client, schedule) => {
-    const before = await editableSubscription(session, id, client);
-    await deleteSubscription(client, id);
+    await editableSubscription(session, id, client);
+    await deleteSubscription(client, id, await sessionActor(session));
     await schedule(id, null);
-    await auditReports(session, { action: 'subscription_change', target: `subscription:${id}`, details: { op: 'delete', ...auditDetails(before) } }, client);
   });
   return { scheduled };
 }

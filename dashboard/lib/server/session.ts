@@ -9,6 +9,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getSession, type Session } from '../../../lib/auth.ts';
 import { can, type Permission } from '../../../lib/auth-roles.ts';
 import { errorMessage } from '../../../lib/errors.ts';
+import { checkSameOrigin, isStateChanging } from '../csrf.ts';
 import { getDictionary, isLocale, LOCALE_COOKIE, negotiateLocale, type Dictionary, type Locale } from '../i18n/index.ts';
 import { getServerContext } from './context.ts';
 
@@ -67,14 +68,14 @@ type Handler<P> = (request: NextRequest, ctx: ApiContext, params: P) => Promise<
 
 /**
  * Wraps a route handler: 401 without a session, 403 without the permission, 403 for a cross-site
- * POST (Origin not this host), 4xx for ApiError, and a 500 that shows no internals.
+ * state-changing request (lib/csrf.ts), 4xx for ApiError, and a 500 that shows no internals.
  */
 export function apiRoute<P = unknown>(permission: Permission | null, handler: Handler<P>) {
   return async (request: NextRequest, segment: { params: Promise<P> }): Promise<Response> => {
     const locale = await getLocale();
     const t = getDictionary(locale);
     try {
-      if (request.method !== 'GET' && request.method !== 'HEAD' && !isSameOrigin(request)) {
+      if (isStateChanging(request.method) && !isSameOrigin(request)) {
         return jsonError(403, 'cross_site', t.errors.forbidden);
       }
       const session = await getCurrentSession();
@@ -93,16 +94,13 @@ export function jsonError(status: number, code: string, message: string, field?:
   return NextResponse.json({ error: { code, message, ...(field ? { field } : {}) } }, { status, headers: { 'cache-control': 'no-store' } });
 }
 
-/** A POST from a page of another site carries its Origin; browsers always send Origin on POST. */
+/**
+ * True when a state-changing request comes from a page of this site (lib/csrf.ts): its Origin names
+ * this host, or, without Origin, Sec-Fetch-Site says same-origin. A request with neither is refused.
+ * The proxy checks every request the same way first; this keeps each route safe on its own.
+ */
 export function isSameOrigin(request: NextRequest): boolean {
-  const origin = request.headers.get('origin');
-  if (!origin) return true;
-  try {
-    const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+  return checkSameOrigin(request.headers).ok;
 }
 
 /** Cookie flags: HttpOnly always; Secure when the request came over HTTPS (directly or via a proxy). */

@@ -1,0 +1,42 @@
+// Runs before every request (Next.js 16 "proxy", formerly middleware): refuses cross-site
+// state-changing requests (lib/csrf.ts) before any route sees them, and sets the per-request
+// Content-Security-Policy nonce and HSTS (lib/security-headers.ts). Static headers are in next.config.ts.
+import { NextResponse, type NextRequest } from 'next/server';
+import { checkSameOrigin, isStateChanging } from './lib/csrf.ts';
+import { apiContentSecurityPolicy, contentSecurityPolicy, isHttps, isReportFilePath, reportFileContentSecurityPolicy, strictTransportSecurity } from './lib/security-headers.ts';
+
+export function proxy(request: NextRequest): NextResponse {
+  const https = isHttps(request.headers, request.nextUrl.protocol);
+  const isApi = request.nextUrl.pathname.startsWith('/api/');
+  if (isStateChanging(request.method)) {
+    const check = checkSameOrigin(request.headers);
+    if (!check.ok) {
+      const refused = NextResponse.json(
+        { error: { code: 'cross_site', message: `Refused: a change must come from a page of this site (${check.reason}). 拒绝：修改请求必须来自本站页面。` } },
+        { status: 403, headers: { 'cache-control': 'no-store' } },
+      );
+      return withHeaders(refused, apiContentSecurityPolicy, https);
+    }
+  }
+  if (isApi) return withHeaders(NextResponse.next(), isReportFilePath(request.nextUrl.pathname) ? reportFileContentSecurityPolicy : apiContentSecurityPolicy, https);
+
+  // A fresh nonce per page: Next.js takes it from the request's CSP header for its own scripts.
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
+  const policy = contentSecurityPolicy(nonce, { https, development: process.env.NODE_ENV === 'development' });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('x-nonce', nonce);
+  requestHeaders.set('content-security-policy', policy);
+  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), policy, https);
+}
+
+function withHeaders(response: NextResponse, policy: string, https: boolean): NextResponse {
+  response.headers.set('content-security-policy', policy);
+  if (https) response.headers.set('strict-transport-security', strictTransportSecurity);
+  return response;
+}
+
+export const config = {
+  // Not for build assets: immutable files with no script to protect (next.config.ts still sends
+  // nosniff and the other static headers on them).
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+};
