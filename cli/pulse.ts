@@ -213,6 +213,31 @@ program
   .option('--json', 'machine-readable output')
   .action(async (options: { limit: number; json?: boolean }) => (await reportsModule()).outboxCommand(loadConfig().dataDir, options));
 
+const backupModule = () => import('./backup.ts');
+const backup = program
+  .command('backup')
+  .description("write an encrypted, checksummed backup of Pulse's database and the published warehouse snapshot (see `backup verify`, `restore`)")
+  .option('--out <dir>', 'a new or empty folder for the backup')
+  .option('--include-operational', 'also the demo operational schema pulse_app (when it lives in Pulse’s database)')
+  .option('--json', 'print the summary as JSON')
+  .action((options: { out?: string; includeOperational?: boolean; json?: boolean }) => {
+    if (!options.out) backup.error('error: required option --out <dir> not specified (or use `pulse backup verify DIR`)');
+    return withContext(async (ctx) => (await backupModule()).backupCommand(ctx, { ...options, out: options.out! }));
+  });
+backup
+  .command('verify <dir>')
+  .description('check a backup without restoring it: manifest signature, sizes, checksums, and every byte decrypted')
+  .option('--key-file <file>', "a copy of the key file (keys.json) of the deployment that made the backup, when PULSE_SECRET_KEY is not set")
+  .option('--json', 'machine-readable output')
+  .action(async (dir: string, options: { keyFile?: string; json?: boolean }) => (await backupModule()).verifyCommand(loadConfig(), dir, options));
+
+program
+  .command('restore <dir>')
+  .description('restore a backup into an empty database and data folder (verifies everything first; changes nothing on failure)')
+  .option('--key-file <file>', 'a copy of the key file (keys.json) of the deployment that made the backup, when PULSE_SECRET_KEY is not set')
+  .option('--json', 'machine-readable output')
+  .action((dir: string, options: { keyFile?: string; json?: boolean }) => withContext(async (ctx) => (await backupModule()).restoreCommand(ctx, dir, options)));
+
 const user = program.command('user').description('manage dashboard users');
 user
   .command('add')

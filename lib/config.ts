@@ -56,6 +56,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PULSE_SECRET_KEY: secretKey.optional(),
   PULSE_SECRET_KEY_PREVIOUS: secretKey.optional(),
+  PULSE_BACKUP_CRON: cron.optional(),
+  PULSE_BACKUP_DIR: z.string().optional(),
+  PULSE_BACKUP_KEEP: intInRange(1, 1000).default(7),
 });
 
 export interface PulseConfig {
@@ -85,6 +88,12 @@ export interface PulseConfig {
    */
   secretKey: string | undefined;
   secretKeyPrevious: string | undefined;
+  /** Scheduled backups (`pulse worker`): unset = none. */
+  backupCron: string | undefined;
+  /** Where scheduled backups go, one folder each. */
+  backupDir: string;
+  /** Scheduled backups kept; older ones are deleted after each new one. */
+  backupKeep: number;
 }
 
 export const defaultMappingFile = path.join(projectRoot, 'ingest', 'mappings', 'demo.json');
@@ -126,6 +135,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     logLevel: e.LOG_LEVEL,
     secretKey: e.PULSE_SECRET_KEY?.trim(),
     secretKeyPrevious: e.PULSE_SECRET_KEY_PREVIOUS?.trim(),
+    backupCron: e.PULSE_BACKUP_CRON,
+    backupDir: path.resolve(projectRoot, e.PULSE_BACKUP_DIR ?? path.join(e.PULSE_DATA_DIR ?? '.pulse', 'backups')),
+    backupKeep: e.PULSE_BACKUP_KEEP,
   };
 }
 
@@ -173,5 +185,8 @@ export function describeConfig(config: PulseConfig): Record<string, string | num
     LOG_LEVEL: config.logLevel,
     PULSE_SECRET_KEY: config.secretKey ? '(set, hidden)' : `(key file ${path.join(config.dataDir, 'keys.json')})`,
     PULSE_SECRET_KEY_PREVIOUS: config.secretKeyPrevious ? '(set, hidden)' : '(unset)',
+    PULSE_BACKUP_CRON: config.backupCron ?? '(unset: no scheduled backups)',
+    PULSE_BACKUP_DIR: config.backupDir,
+    PULSE_BACKUP_KEEP: config.backupKeep,
   };
 }
