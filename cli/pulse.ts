@@ -257,6 +257,29 @@ user
     }),
   );
 
+user
+  .command('scope')
+  .description("limit a user to the customers whose owner is one of these staff ids (pulse_app.customers.owner_id), or lift the limit with --all")
+  .requiredOption('--email <email>', 'the user')
+  .option('--owners <ids>', 'owner (staff) ids separated by commas, e.g. 3,7')
+  .option('--all', 'remove the limit: the role alone decides')
+  .action((options: { email: string; owners?: string; all?: boolean }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      const { ownerIdsSchema, setUserScope } = await import('../lib/user-scopes.ts');
+      const { AuthError } = await import('../lib/auth.ts');
+      if (options.all === (options.owners !== undefined)) throw new AuthError('bad_scope', 'Give either --owners 3,7 or --all.');
+      let owners: number[] | null = null;
+      if (options.owners !== undefined) {
+        const parsed = ownerIdsSchema.safeParse(options.owners);
+        if (!parsed.success) throw new AuthError('bad_scope', `--owners: ${parsed.error.issues[0]!.message}`);
+        owners = parsed.data;
+      }
+      const result = await setUserScope(ctx.dbs.pool, options.email, owners, { email: 'cli', userId: null, role: '' });
+      console.log(result.ownerIds ? `${result.email} now sees only the customers of owners ${result.ownerIds.join(', ')}.` : `${result.email} sees every customer their role allows.`);
+    }),
+  );
+
 program
   .command('demo')
   .description('start everything on embedded defaults: PostgreSQL, demo data, one pipeline run, the worker and the web server')

@@ -3,7 +3,20 @@
 import type { Widen } from './widen.ts';
 
 export const backupsEn = {
-  // (texts of this area go here)
+  /** Owner scope in the admin users list (lib/user-scopes.ts; set with `pulse user scope`). */
+  scope: {
+    column: 'Customers',
+    all: 'All their role allows',
+    owners: 'Owners {ids} only',
+    hint: 'Limit a user to their team’s customers with `pulse user scope --email … --owners 3,7`.',
+  },
 } as const satisfies Record<string, unknown>;
 
-export const backupsZhCN: Widen<typeof backupsEn> = {};
+export const backupsZhCN: Widen<typeof backupsEn> = {
+  scope: {
+    column: '客户范围',
+    all: '角色允许的全部客户',
+    owners: '仅负责人 {ids} 的客户',
+    hint: '用 `pulse user scope --email … --owners 3,7` 将用户限定为其团队的客户。',
+  },
+};
