@@ -4,7 +4,8 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { z } from 'zod';
 import { signIn } from '../../../../../lib/auth.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
-import { SESSION_COOKIE, cookieSecurity, isSameOrigin, jsonError, safeReturnPath, seeOther } from '../../../../lib/server/session.ts';
+import { readFormOrJson } from '../../../../lib/server/body.ts';
+import { ApiError, SESSION_COOKIE, cookieSecurity, isSameOrigin, jsonError, safeReturnPath, seeOther } from '../../../../lib/server/session.ts';
 import { SESSION_ABSOLUTE_MS } from '../../../../../lib/auth.ts';
 
 export const runtime = 'nodejs';
@@ -16,13 +17,14 @@ const body = z.object({
 });
 
 export async function POST(request: NextRequest): Promise<Response> {
-  const isJson = (request.headers.get('content-type') ?? '').includes('application/json');
   if (!isSameOrigin(request)) return jsonError(403, 'cross_site', 'Cross-site sign-in is not allowed.');
   let raw: Record<string, unknown>;
+  let isJson: boolean;
   try {
-    raw = isJson ? ((await request.json()) as Record<string, unknown>) : Object.fromEntries((await request.formData()).entries());
-  } catch {
-    return jsonError(400, 'bad_request', 'The request body is not valid.');
+    ({ fields: raw, isJson } = await readFormOrJson(request));
+  } catch (error) {
+    if (error instanceof ApiError) return jsonError(error.status, error.code, error.message);
+    throw error;
   }
   const parsed = body.safeParse(raw);
   const next = safeReturnPath(typeof raw.next === 'string' ? raw.next : undefined);

@@ -2,12 +2,20 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { signOut } from '../../../../../lib/auth.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
-import { SESSION_COOKIE, cookieSecurity, isSameOrigin, jsonError, seeOther } from '../../../../lib/server/session.ts';
+import { readBodyBytes } from '../../../../lib/server/body.ts';
+import { ApiError, SESSION_COOKIE, cookieSecurity, isSameOrigin, jsonError, seeOther } from '../../../../lib/server/session.ts';
 
 export const runtime = 'nodejs';
 
 export async function POST(request: NextRequest): Promise<Response> {
   if (!isSameOrigin(request)) return jsonError(403, 'cross_site', 'Cross-site sign-out is not allowed.');
+  // The body means nothing here, but an oversized one is still refused rather than read.
+  try {
+    await readBodyBytes(request);
+  } catch (error) {
+    if (error instanceof ApiError) return jsonError(error.status, error.code, error.message);
+    throw error;
+  }
   const { pool } = await getServerContext();
   await signOut(pool, request.cookies.get(SESSION_COOKIE)?.value);
   const response = (request.headers.get('accept') ?? '').includes('application/json')
