@@ -105,7 +105,7 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // A lock left by a process that died (killed mid-build) is taken over.
-      let content = '';
+      let content: string;
       try {
         content = fs.readFileSync(lock, 'utf8').trim();
       } catch {
