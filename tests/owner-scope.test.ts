@@ -3,8 +3,10 @@
 // team's customer is a 404 exactly like an id that does not exist (never a 403 that confirms it);
 // lifting the scope gives the role's full view back. Set from the CLI as an admin would.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../lib/auth.ts';
 import { projectRoot } from '../lib/paths.ts';
@@ -157,6 +159,40 @@ describe('a manager limited to one owner', () => {
     const audit = await fx.env.ctx.pool.query<{ row_count: number }>("SELECT row_count FROM pulse.audit_log WHERE action = 'export' AND user_email = $1 ORDER BY id DESC LIMIT 1", [SCOPED.email]);
     expect(audit.rows[0]!.row_count).toBe(ids.length);
   });
+
+  it('shows the scope in the admin users list, in English and Chinese, on a desktop and a phone', async () => {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const screenshots = path.join(projectRoot, 'artifacts', 'screenshots');
+    fs.mkdirSync(screenshots, { recursive: true });
+    try {
+      const [name, value] = (await fx.signInCookie('analyst')).split('=') as [string, string];
+      expect(name).toBe('pulse_session');
+      const admin = (await fx.signInCookie('admin')).split('=')[1]!;
+      for (const locale of ['en', 'zh-CN'] as const) {
+        for (const width of [1280, 375]) {
+          const context = await browser.newContext({ viewport: { width, height: 800 }, locale: locale === 'en' ? 'en-US' : 'zh-CN' });
+          await context.addCookies([{ name: 'pulse_session', value: admin, url: fx.server.url }]);
+          const page = await context.newPage();
+          await page.goto(`${fx.server.url}/admin/users`);
+          await page.waitForSelector('[data-testid=user-scope]', { timeout: 15_000 }).catch(async (error: unknown) => {
+            await page.screenshot({ path: path.join(screenshots, `failed-admin-users-${locale}-${width}.png`), fullPage: true });
+            throw new Error(`/admin/users (${locale}, ${width}px) shows no scope column: ${page.url()} ${(await page.locator('main').textContent().catch(() => ''))?.slice(0, 300)}`, { cause: error });
+          });
+          const scopes = await page.locator('[data-testid=user-scope]').allTextContents();
+          expect(scopes).toContain(locale === 'en' ? `Owners ${ownerA} only` : `仅负责人 ${ownerA} 的客户`);
+          expect(scopes).toContain(locale === 'en' ? 'All their role allows' : '角色允许的全部客户');
+          const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+          expect(sideways, `${locale} ${width}px scrolls sideways`).toBe(false);
+          await page.screenshot({ path: path.join(screenshots, `admin-users-scope-${width === 375 ? 'phone' : 'desktop'}-${locale}.png`), fullPage: true });
+          await context.close();
+        }
+      }
+      // An analyst may not see the list at all.
+      expect((await get('/admin/users', `pulse_session=${value}`)).status).toBe(403);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
 
   it('leaves other users alone, and lifting the scope gives the full view back', async () => {
     const unscoped = await fx.signInCookie('manager');

@@ -8,7 +8,7 @@ export const backupsEn = {
     column: 'Customers',
     all: 'All their role allows',
     owners: 'Owners {ids} only',
-    hint: 'Limit a user to their team’s customers with `pulse user scope --email … --owners 3,7`.',
+    hint: 'To limit a user to their team’s customers, an administrator runs: pulse user scope --email … --owners 3,7',
   },
 } as const satisfies Record<string, unknown>;
 
@@ -17,6 +17,6 @@ export const backupsZhCN: Widen<typeof backupsEn> = {
     column: '客户范围',
     all: '角色允许的全部客户',
     owners: '仅负责人 {ids} 的客户',
-    hint: '用 `pulse user scope --email … --owners 3,7` 将用户限定为其团队的客户。',
+    hint: '将用户限定为其团队的客户，由管理员运行：pulse user scope --email … --owners 3,7',
   },
 };

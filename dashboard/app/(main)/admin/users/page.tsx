@@ -38,7 +38,9 @@ export default async function UsersPage() {
                 <Td>
                   <Badge colour={u.role === 'admin' ? 'blue' : 'gray'}>{t.roles[u.role]}</Badge> {u.disabled ? <Badge colour="red">{t.admin.disabled}</Badge> : null}
                 </Td>
-                <Td data-testid="user-scope">{scopes.has(u.id) ? fill(t.backups.scope.owners, { ids: scopes.get(u.id)!.join(', ') }) : t.backups.scope.all}</Td>
+                <Td>
+                  <span data-testid="user-scope">{scopes.has(u.id) ? fill(t.backups.scope.owners, { ids: scopes.get(u.id)!.join(', ') }) : t.backups.scope.all}</span>
+                </Td>
                 <Td>{u.language ? t.language[u.language] : '–'}</Td>
                 <Td>{u.lastSignInAt ? f.dateTime(u.lastSignInAt) : t.admin.never}</Td>
               </tr>
