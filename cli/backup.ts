@@ -19,7 +19,7 @@ function createBackupProgress(label: string): { update: (p: BackupProgress) => v
       if (p.unit !== unit) {
         view?.stop();
         unit = p.unit;
-        view = createTableProgress(label, p.unit === 'rows' ? 'rows' : 'KiB');
+        view = createTableProgress(label, p.unit === 'bytes' ? 'KiB' : p.unit);
       }
       const scale = p.unit === 'bytes' ? 1024 : 1;
       view!.update(p.step, Math.round(p.done / scale), Math.round(p.total / scale));

@@ -89,3 +89,35 @@ export function countRows(schema: string, name: string): string {
 export function setUserTriggers(schema: string, name: string, enabled: boolean): string {
   return `ALTER TABLE ${qualified(schema, name)} ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER USER`;
 }
+
+/**
+ * Secondary indexes of these tables (not those behind a primary key, unique or exclusion constraint):
+ * a restore drops them, loads the rows, and builds them again, which is many times faster than
+ * updating a trigram GIN index row by row.
+ */
+export function selectSecondaryIndexes(tables: { schema: string; name: string }[]): Sql {
+  return {
+    text: `SELECT format('%I.%I', n.nspname, ic.relname) AS name, pg_get_indexdef(i.indexrelid) AS definition
+           FROM pg_index i
+           JOIN pg_class ic ON ic.oid = i.indexrelid
+           JOIN pg_class t ON t.oid = i.indrelid
+           JOIN pg_namespace n ON n.oid = t.relnamespace
+           WHERE format('%s.%s', n.nspname, t.relname) = ANY($1::text[])
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+           ORDER BY 1`,
+    values: [tables.map((t) => `${t.schema}.${t.name}`)],
+  };
+}
+
+/** Foreign keys declared on these tables, with their definitions: dropped for the load and added back (checked in one pass each). */
+export function selectForeignKeyDefinitions(tables: { schema: string; name: string }[]): Sql {
+  return {
+    text: `SELECT format('%I.%I', n.nspname, t.relname) AS "table", quote_ident(k.conname) AS name, pg_get_constraintdef(k.oid) AS definition
+           FROM pg_constraint k
+           JOIN pg_class t ON t.oid = k.conrelid
+           JOIN pg_namespace n ON n.oid = t.relnamespace
+           WHERE k.contype = 'f' AND format('%s.%s', n.nspname, t.relname) = ANY($1::text[])
+           ORDER BY 1, 2`,
+    values: [tables.map((t) => `${t.schema}.${t.name}`)],
+  };
+}

@@ -38,6 +38,7 @@ let before: Map<string, TableFingerprint>;
 let snapshotSha256: string;
 let snapshotInfo: ReturnType<typeof getPublishedSnapshot>;
 let maxAuditId: number;
+let objectsBefore: string[];
 const cleanup: (() => Promise<void>)[] = [];
 
 interface TableFingerprint {
@@ -61,6 +62,23 @@ async function fingerprints(url: string, where: (table: string) => string = () =
       out.set(t, { rows: Number(rows[0]!.n), md5: rows[0]!.md5 ?? '' });
     }
     return out;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every index, constraint and trigger of pulse and pulse_app, as SQL: the restore drops and rebuilds some. */
+async function schemaObjects(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ d: string }>(
+      `SELECT indexdef AS d FROM pg_indexes WHERE schemaname IN ('pulse', 'pulse_app')
+       UNION ALL SELECT format('%s %s %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid)) FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE n.nspname IN ('pulse', 'pulse_app')
+       UNION ALL SELECT format('%s %s %s', t.tgrelid::regclass, t.tgname, t.tgenabled) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('pulse', 'pulse_app') AND NOT t.tgisinternal
+       ORDER BY 1`,
+    );
+    return rows.map((r) => r.d);
   } finally {
     await client.end();
   }
@@ -145,6 +163,8 @@ describe('backup and restore drill', () => {
   it('backs up, survives losing the database and data folder, and restores every table, the snapshot and the secrets', async () => {
     const env = sourceEnv!;
     before = await fingerprints(source!.url);
+    objectsBefore = await schemaObjects(source!.url);
+    expect(objectsBefore.filter((d) => d.includes('gin_trgm_ops')).length).toBeGreaterThan(0);
     snapshotInfo = getPublishedSnapshot(env.dataDir);
     snapshotSha256 = sha256File(snapshotFile(env.dataDir));
     maxAuditId = Number((await env.ctx.pool.query<{ id: string }>('SELECT max(id) AS id FROM pulse.audit_log')).rows[0]!.id);
@@ -183,6 +203,8 @@ describe('backup and restore drill', () => {
       expect(after.get(table), table).toEqual(print);
     }
     expect(after.get('pulse.sessions')!.rows).toBe(0);
+    // Indexes, foreign keys and triggers are back exactly as they were (enabled).
+    expect(await schemaObjects(restored.url)).toEqual(objectsBefore);
     const pool = restoredEnv.ctx.pool;
     // The audit log: every entry as it was (ids, times, details), then one entry saying it was restored.
     const added = await pool.query<{ action: string; user_email: string }>('SELECT action, user_email FROM pulse.audit_log WHERE id > $1', [maxAuditId]);

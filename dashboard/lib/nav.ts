@@ -17,4 +17,5 @@ export const pages: PageEntry[] = [
   { href: '/retention', permission: 'page:retention', label: (t) => t.nav.retention, icon: '↻' },
   { href: '/pipeline', permission: 'page:pipeline', label: (t) => t.nav.pipeline, icon: '⇄' },
   { href: '/admin/users', permission: 'page:admin', label: (t) => t.nav.users, icon: '⚙' },
+  { href: '/admin/backups', permission: 'page:admin', label: (t) => t.backups.nav, icon: '⛁' },
 ];
