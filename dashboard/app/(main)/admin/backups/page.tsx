@@ -59,25 +59,26 @@ export default async function BackupsPage() {
             <thead>
               <tr>
                 <Th>{b.name}</Th>
+                <Th>{b.state}</Th>
                 <Th>{b.created}</Th>
                 <Th>{b.contents}</Th>
                 <Th>{b.size}</Th>
-                <Th>{b.state}</Th>
               </tr>
             </thead>
             <tbody>
               {data.backups.map((backup) => (
                 <tr key={backup.name} data-testid="backup-row" data-state={backup.state}>
                   <Td className="font-medium">{backup.name}</Td>
+                  {/* Second, so a phone shows it without scrolling the table. */}
+                  <Td>
+                    <Badge colour={stateColour[backup.state]}>{b.states[backup.state]}</Badge>
+                  </Td>
                   <Td>{f.dateTime(backup.createdAt)}</Td>
                   <Td>
                     {backup.createdAt ? fill(b.contentsValue, { tables: f.number(backup.tables), rows: f.number(backup.rows) }) : '–'}
                     {backup.warehouse ? <Badge className="ml-2">{b.snapshot}</Badge> : null}
                   </Td>
                   <Td className="tabular-nums">{backup.createdAt ? mib(backup.bytes) : '–'}</Td>
-                  <Td>
-                    <Badge colour={stateColour[backup.state]}>{b.states[backup.state]}</Badge>
-                  </Td>
                 </tr>
               ))}
             </tbody>
