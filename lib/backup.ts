@@ -49,7 +49,7 @@ import { CREATE_MIGRATIONS_TABLE, listMigrationFiles, migrationSets } from './mi
 import { projectRoot } from './paths.ts';
 import { demoPasswordFile } from './auth.ts';
 import type { Keyring } from './secrets.ts';
-import { hasWarehouseData, openPublishedSnapshotBytes, publishRestoredSnapshot, restoringSnapshotPath } from '../warehouse/snapshots.ts';
+import { discardRestoringSnapshot, hasWarehouseData, openPublishedSnapshotBytes, publishRestoredSnapshot, restoringSnapshotPath } from '../warehouse/snapshots.ts';
 
 export { BackupError };
 
@@ -460,7 +460,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    if (partialSnapshot) fs.rmSync(partialSnapshot, { force: true });
+    // Nothing of the attempt stays behind, so the same data folder can be used again.
+    if (partialSnapshot) discardRestoringSnapshot(options.dataDir, manifest.warehouse!.file);
     for (const d of partialDataFiles) fs.rmSync(d.partial, { force: true });
     throw error;
   } finally {

@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAudit } from '../lib/audit.ts';
 import { createUser, ensureDemoUsers, signIn } from '../lib/auth.ts';
 import { BackupError, createBackup, restoreBackup, verifyBackup } from '../lib/backup.ts';
-import { MANIFEST_FILE } from '../lib/backup-manifest.ts';
+import { createDecryptStream, createEncryptStream, newFileKey, unwrapFileKey, wrapFileKey } from '../lib/backup-crypto.ts';
+import { MANIFEST_FILE, sealManifest, type Manifest } from '../lib/backup-manifest.ts';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { generateKey, loadKeyring, readKeyFile, keyFilePath, type Keyring } from '../lib/secrets.ts';
 import { getSecret, putSecret } from '../lib/secret-store.ts';
@@ -281,6 +285,52 @@ describe('restore refuses', () => {
     expect((intoData as BackupError).code).toBe('data_dir_not_empty');
     expect(getPublishedSnapshot(restoredEnv.dataDir)).toEqual(pointerBefore);
     expect(await tableCount(target.db.url)).toBe(0);
+  });
+});
+
+async function through(data: Buffer, transform: NodeJS.ReadWriteStream): Promise<Buffer> {
+  const out: Buffer[] = [];
+  await pipeline(Readable.from([data]), transform, new Writable({ write: (c: Buffer, _e, cb) => (out.push(c), cb()) }));
+  return Buffer.concat(out);
+}
+
+describe('restore that fails inside its transaction', () => {
+  it('leaves the database and the data folder as they were', async () => {
+    // A backup signed with the right key whose users table breaks a unique index (two users with one
+    // e-mail): every check before the transaction passes, and the index rebuilt at its end fails.
+    const forged = copyOfBackup('forged');
+    const keyring = readKeyFile(vaultKeyFile);
+    const manifestFile = path.join(forged, MANIFEST_FILE);
+    const body: Omit<Manifest, 'hmac'> & { hmac?: string } = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+    delete body.hmac;
+    const key = keyring.byId.get(body.encryption.keyId)!;
+    const table = body.tables.find((t) => t.schema === 'pulse' && t.name === 'users')!;
+    const entry = body.files.find((f) => f.path === table.path)!;
+    const sealed = fs.readFileSync(path.join(forged, entry.path));
+    const fileKey = { key: unwrapFileKey(key, entry.wrappedKey, body.backupId, entry.path), noncePrefix: Buffer.from(entry.noncePrefix, 'hex') };
+    const plain = zlib.gunzipSync(await through(sealed, createDecryptStream(fileKey, entry.path))).toString('utf8');
+    const first = plain.split('\n')[0]!.split('\t');
+    first[table.columns.indexOf('id')] = '999999';
+    const changed = Buffer.from(`${plain}${first.join('\t')}\n`, 'utf8');
+    const newKey = newFileKey();
+    const encrypted = await through(zlib.gzipSync(changed), createEncryptStream(newKey));
+    fs.writeFileSync(path.join(forged, entry.path), encrypted);
+    const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+    Object.assign(entry, {
+      wrappedKey: wrapFileKey(key, newKey.key, body.backupId, entry.path),
+      noncePrefix: newKey.noncePrefix.toString('hex'),
+      plainBytes: changed.length,
+      plainSha256: sha(changed),
+      encryptedBytes: encrypted.length,
+      encryptedSha256: sha(encrypted),
+    });
+    table.rows += 1;
+    fs.writeFileSync(manifestFile, JSON.stringify(sealManifest(body, key)));
+    await expect(verifyBackup(forged, keyring)).resolves.toBeTruthy();
+
+    const target = await emptyTarget('backup_midway');
+    await expect(restoreBackup({ backupDir: forged, databaseUrl: target.db.url, dataDir: target.dataDir, keyring })).rejects.toThrow(/users_email_key|duplicate key/);
+    await expectUntouched(target);
   });
 });
 

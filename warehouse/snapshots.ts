@@ -122,6 +122,14 @@ export function restoringSnapshotPath(dataDir: string, file: string): string {
   return path.join(snapshotsDir(dataDir), `${path.basename(file)}.partial`);
 }
 
+/** Removes a restore's unpublished snapshot and the folders it made, when they hold nothing else. */
+export function discardRestoringSnapshot(dataDir: string, file: string): void {
+  fs.rmSync(restoringSnapshotPath(dataDir, file), { force: true });
+  for (const dir of [snapshotsDir(dataDir), warehouseDir(dataDir)]) {
+    if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+  }
+}
+
 /** Publishes a restored snapshot under its original name, run and publish time. */
 export function publishRestoredSnapshot(dataDir: string, info: SnapshotInfo): void {
   const partial = restoringSnapshotPath(dataDir, info.file);
