@@ -49,7 +49,7 @@ import { CREATE_MIGRATIONS_TABLE, listMigrationFiles, migrationSets } from './mi
 import { projectRoot } from './paths.ts';
 import { demoPasswordFile } from './auth.ts';
 import type { Keyring } from './secrets.ts';
-import { discardRestoringSnapshot, hasWarehouseData, openPublishedSnapshotBytes, publishRestoredSnapshot, restoringSnapshotPath } from '../warehouse/snapshots.ts';
+import { discardRestoringSnapshot, hasWarehouseData, openPublishedSnapshotBytes, publishRestoredSnapshot, restoringSnapshotPath } from '../warehouse/index.ts';
 
 export { BackupError };
 
