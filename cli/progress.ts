@@ -6,7 +6,7 @@ export interface TableProgressView {
   stop(): void;
 }
 
-export function createTableProgress(label: string): TableProgressView {
+export function createTableProgress(label: string, unit = 'rows'): TableProgressView {
   if (!process.stderr.isTTY) {
     const reported = new Map<string, number>();
     return {
@@ -15,13 +15,13 @@ export function createTableProgress(label: string): TableProgressView {
         const state = done >= total ? 2 : 1;
         if ((reported.get(table) ?? 0) >= state) return;
         reported.set(table, state);
-        process.stderr.write(`${label} ${table}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} rows\n`);
+        process.stderr.write(`${label} ${table}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} ${unit}\n`);
       },
       stop() {},
     };
   }
   const multibar = new cliProgress.MultiBar(
-    { format: `${label} {table} |{bar}| {percentage}% {value}/{total} rows`, hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    { format: `${label} {table} |{bar}| {percentage}% {value}/{total} ${unit}`, hideCursor: true, clearOnComplete: false, stream: process.stderr },
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();

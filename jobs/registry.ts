@@ -3,6 +3,7 @@
 import { PgBoss } from 'pg-boss';
 import type { ZodType } from 'zod';
 import { JobError, errorMessage } from '../lib/errors.ts';
+import { BACKUP_QUEUE, backupPayload, backupQueueOptions, backupSchedule, handleBackup } from './backup.job.ts';
 import type { PipelineContext } from './pipeline.ts';
 import { MODELS_QUEUE, handleModels, modelsPayload } from './models.job.ts';
 import {
@@ -89,6 +90,7 @@ export async function startWorker(url: string, ctx: PipelineContext): Promise<Ru
   for (const schedule of syncSchedules(ctx.config)) {
     await boss.schedule(SYNC_QUEUE, schedule.cron, schedule.data, { tz: ctx.config.timeZone, key: schedule.key, singletonKey: schedule.data.mode });
   }
+  await registerBackupSchedule(boss, ctx);
   const work = { batchSize: 1, pollingIntervalSeconds: 2 };
   await boss.work(SYNC_QUEUE, work, async ([job]) => handleSync(ctx, boss, parsePayload(syncPayload, job!.data, SYNC_QUEUE), job!.id));
   await boss.work(TRANSFORM_QUEUE, work, async ([job]) => handleTransform(ctx, boss, parsePayload(transformPayload, job!.data, TRANSFORM_QUEUE)));
@@ -97,6 +99,7 @@ export async function startWorker(url: string, ctx: PipelineContext): Promise<Ru
   await boss.work(REPORT_QUEUE, reportWorkOptions, async ([job]) =>
     handleReportSlot(reports, boss, parsePayload(reportPayload, reportPayloadFromJob(job!), REPORT_QUEUE)),
   );
+  await boss.work(BACKUP_QUEUE, { batchSize: 1, pollingIntervalSeconds: 30 }, async ([job]) => handleBackup(ctx, url, parsePayload(backupPayload, job!.data, BACKUP_QUEUE)));
   return {
     boss,
     quiet: () => stopping.add(boss),
@@ -105,6 +108,21 @@ export async function startWorker(url: string, ctx: PipelineContext): Promise<Ru
       await reports.close();
     },
   };
+}
+
+/** The backup queue, and its cron schedule when PULSE_BACKUP_CRON is set (removed when it is unset). */
+export async function registerBackupSchedule(boss: PgBoss, ctx: Pick<PipelineContext, 'config'>): Promise<boolean> {
+  const options = backupQueueOptions(ctx.config.jobHeartbeatSeconds);
+  const { policy, ...changeable } = options;
+  if ((await boss.getQueues()).some((q) => q.name === BACKUP_QUEUE)) await boss.updateQueue(BACKUP_QUEUE, changeable);
+  else await boss.createQueue(BACKUP_QUEUE, { ...changeable, policy });
+  const schedule = backupSchedule(ctx.config);
+  if (!schedule) {
+    await boss.unschedule(BACKUP_QUEUE);
+    return false;
+  }
+  await boss.schedule(BACKUP_QUEUE, schedule.cron, schedule.data, { tz: ctx.config.timeZone });
+  return true;
 }
 
 /** Queues one pipeline run (e.g. the dashboard's retry button, or `pulse sync --queue`). */

@@ -80,6 +80,9 @@ const envSchema = z.object({
     .string()
     .refine((value) => /^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(value), 'must be an http:// or https:// URL such as https://pulse.example.com')
     .optional(),
+  PULSE_BACKUP_CRON: cron.optional(),
+  PULSE_BACKUP_DIR: z.string().optional(),
+  PULSE_BACKUP_KEEP: intInRange(1, 1000).default(7),
 });
 
 export interface PulseConfig {
@@ -118,6 +121,12 @@ export interface PulseConfig {
   trustProxy: boolean;
   /** The address people open the dashboard at, for links in e-mails (password reset, invitations). */
   publicUrl: string;
+  /** Scheduled backups (`pulse worker`): unset = none. */
+  backupCron: string | undefined;
+  /** Where scheduled backups go, one folder each. */
+  backupDir: string;
+  /** Scheduled backups kept; older ones are deleted after each new one. */
+  backupKeep: number;
 }
 
 export const defaultMappingFile = path.join(projectRoot, 'ingest', 'mappings', 'demo.json');
@@ -163,6 +172,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     trustProxy: e.PULSE_TRUST_PROXY === '1',
     // Never taken from a request's Host header: a forged Host would put an attacker's site in a reset link.
     publicUrl: (e.PULSE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    backupCron: e.PULSE_BACKUP_CRON,
+    backupDir: path.resolve(projectRoot, e.PULSE_BACKUP_DIR ?? path.join(e.PULSE_DATA_DIR ?? '.pulse', 'backups')),
+    backupKeep: e.PULSE_BACKUP_KEEP,
   };
 }
 
@@ -217,5 +229,8 @@ export function describeConfig(config: PulseConfig): Record<string, string | num
     PULSE_SECRET_KEY_PREVIOUS: config.secretKeyPrevious ? '(set, hidden)' : '(unset)',
     PULSE_TRUST_PROXY: config.trustProxy ? '1 (client address from X-Forwarded-For)' : '0 (client address from the connection)',
     PULSE_PUBLIC_URL: config.publicUrl,
+    PULSE_BACKUP_CRON: config.backupCron ?? '(unset: no scheduled backups)',
+    PULSE_BACKUP_DIR: config.backupDir,
+    PULSE_BACKUP_KEEP: config.backupKeep,
   };
 }

@@ -85,7 +85,8 @@ export function loadKeyring(config: { dataDir: string; secretKey?: string; secre
   return { ...readKeyFile(file), created };
 }
 
-function readKeyFile(file: string): Keyring {
+/** A key file (keys.json) anywhere, e.g. the copy an operator kept for restoring a backup. */
+export function readKeyFile(file: string): Keyring {
   const mode = fs.statSync(file).mode & 0o777;
   if (mode & 0o077) throw new SecretsError('key_file_permissions', `${file} must be readable by its owner only (chmod 600 ${file}); it is ${mode.toString(8)}.`);
   let parsed: KeyFile;

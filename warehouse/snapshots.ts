@@ -78,13 +78,65 @@ export function copyPublishedSnapshot(dataDir: string, runId: number): string {
 
 export function publishSnapshot(dataDir: string, file: string, runId: number): SnapshotInfo {
   const info: SnapshotInfo = { file: path.basename(file), runId, publishedAt: new Date().toISOString() };
+  writePointer(dataDir, info);
+  return info;
+}
+
+function writePointer(dataDir: string, info: SnapshotInfo): void {
   const pointer = pointerPath(dataDir);
   const temp = `${pointer}.${process.pid}.tmp`;
   fs.writeFileSync(temp, `${JSON.stringify(info, null, 2)}\n`);
   fsyncFile(temp);
   fs.renameSync(temp, pointer);
   fsyncFile(path.dirname(pointer));
-  return info;
+}
+
+/**
+ * The published snapshot's bytes, for a backup: the file is opened before this returns, so pruning
+ * it meanwhile does not cut the copy short (on POSIX the data lives until the reader closes it).
+ * Published files are never written again, so the copy is consistent. Undefined before the first publish.
+ */
+export function openPublishedSnapshotBytes(dataDir: string): { info: SnapshotInfo; size: number; stream: fs.ReadStream } | undefined {
+  for (let attempt = 0; ; attempt++) {
+    const info = getPublishedSnapshot(dataDir);
+    if (!info) return undefined;
+    try {
+      const fd = fs.openSync(snapshotPath(dataDir, info.file), 'r');
+      return { info, size: fs.fstatSync(fd).size, stream: fs.createReadStream('', { fd }) };
+    } catch (error) {
+      // Pruned between reading the pointer and opening: the pointer has moved on; read it again.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** True when the data folder already holds a warehouse (a pointer, snapshots or the work database). */
+export function hasWarehouseData(dataDir: string): boolean {
+  const dir = warehouseDir(dataDir);
+  return fs.existsSync(dir) && fs.readdirSync(dir).length > 0;
+}
+
+/** Where a restore writes a snapshot before publishing it: a `.partial` name no reader opens (and the next build removes). */
+export function restoringSnapshotPath(dataDir: string, file: string): string {
+  fs.mkdirSync(snapshotsDir(dataDir), { recursive: true });
+  return path.join(snapshotsDir(dataDir), `${path.basename(file)}.partial`);
+}
+
+/** Removes a restore's unpublished snapshot and the folders it made, when they hold nothing else. */
+export function discardRestoringSnapshot(dataDir: string, file: string): void {
+  fs.rmSync(restoringSnapshotPath(dataDir, file), { force: true });
+  for (const dir of [snapshotsDir(dataDir), warehouseDir(dataDir)]) {
+    if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+  }
+}
+
+/** Publishes a restored snapshot under its original name, run and publish time. */
+export function publishRestoredSnapshot(dataDir: string, info: SnapshotInfo): void {
+  const partial = restoringSnapshotPath(dataDir, info.file);
+  fsyncFile(partial);
+  fs.renameSync(partial, snapshotPath(dataDir, info.file));
+  fsyncFile(snapshotsDir(dataDir));
+  writePointer(dataDir, { file: path.basename(info.file), runId: info.runId, publishedAt: info.publishedAt });
 }
 
 export function getPublishedSnapshot(dataDir: string): SnapshotInfo | undefined {

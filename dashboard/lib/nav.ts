@@ -22,4 +22,5 @@ export const pages: PageEntry[] = [
   { href: '/admin/sessions', permission: 'users:manage', label: (t) => t.accounts.nav.sessions, icon: '⌁' },
   { href: '/account', permission: 'account:self', label: (t) => t.accounts.nav.account, icon: '☖' },
   { href: '/admin/audit', permission: 'audit:view', label: (t) => t.security.nav, icon: '≣' },
+  { href: '/admin/backups', permission: 'page:admin', label: (t) => t.backups.nav, icon: '⛁' },
 ];

@@ -4,6 +4,7 @@
 import 'server-only';
 import { queryMetrics, type DuckDb } from '../../../warehouse/index.ts';
 import { cachedFromSnapshot } from '../server/warehouse.ts';
+import { ownerCondition, scopeKey, type OwnerScope } from './owner-scope.ts';
 import { getPeople, type Person } from './people.ts';
 
 export const WATCHLIST_SIZE = 50;
@@ -57,14 +58,18 @@ export function getChurn(): Promise<ChurnData> {
   return cachedFromSnapshot('churn', loadChurn);
 }
 
-/** The Churn page's data with the watchlist's names (masked unless the role may see them). */
-export async function getChurnWithPeople(options: { unmasked: boolean }): Promise<Omit<ChurnData, 'watchlist'> & { watchlist: WatchItem[] }> {
+/**
+ * The Churn page's data with the watchlist's names (masked unless the role may see them). For a user
+ * with an owner scope the watchlist holds only their owners' customers; the figures stay company-wide.
+ */
+export async function getChurnWithPeople(options: { unmasked: boolean; scope: OwnerScope }): Promise<Omit<ChurnData, 'watchlist'> & { watchlist: WatchItem[] }> {
   const data = await getChurn();
+  const watchlist = options.scope ? await cachedFromSnapshot(`churn-watch|${scopeKey(options.scope)}`, (db) => loadWatchlist(db, options.scope)) : data.watchlist;
   const people = await getPeople(
-    data.watchlist.map((w) => w.id),
-    options,
+    watchlist.map((w) => w.id),
+    { unmasked: options.unmasked },
   );
-  return { ...data, watchlist: data.watchlist.map((w) => ({ ...w, person: people.get(w.id) ?? null })) };
+  return { ...data, watchlist: watchlist.map((w) => ({ ...w, person: people.get(w.id) ?? null })) };
 }
 
 async function loadChurn(db: DuckDb): Promise<ChurnData> {
@@ -92,6 +97,28 @@ async function loadChurn(db: DuckDb): Promise<ChurnData> {
     .map((r) => ({ band: String(r.churn_band), customers: Number(r.customers ?? 0), atRisk: Number(r.revenue_at_risk ?? 0) }))
     .sort((a, b) => bandOrder.indexOf(a.band) - bandOrder.indexOf(b.band));
 
+  return {
+    asOf: info.as_of,
+    reportingCurrency: info.currency,
+    scored,
+    distribution,
+    bands,
+    revenueAtRisk: total ? (total.totals.revenue_at_risk ?? 0) : null,
+    atRiskBySegment: (bySegment?.rows ?? [])
+      .map((r) => {
+        const id = r.segment_id === null ? null : Number(r.segment_id);
+        const n = id === null ? undefined : nameById.get(id);
+        return { segmentId: id, en: n?.name_en ?? null, zh: n?.name_zh ?? null, atRisk: Number(r.revenue_at_risk ?? 0) };
+      })
+      .sort((a, b) => b.atRisk - a.atRisk),
+    watchlist: await loadWatchlist(db, null),
+    card: await loadModelCard(db),
+  };
+}
+
+/** The customers putting the most revenue at risk (of the scope's owners, when there is one). */
+async function loadWatchlist(db: DuckDb, scope: OwnerScope): Promise<Omit<WatchItem, 'person'>[]> {
+  const owners = ownerCondition(scope, 'c.owner_id');
   const watch = await db.all<{
     customer_id: number;
     segment_name_en: string | null;
@@ -110,39 +137,22 @@ async function loadChurn(db: DuckDb): Promise<ChurnData> {
             c.churn_risk / 100 * c.expected_value_12m AS at_risk, strftime(c.last_order_at, '%Y-%m-%d') AS last_order_at,
             s.driver_1, s.driver_2, s.driver_3
      FROM marts.customer_360 c LEFT JOIN models.customer_scores s USING (customer_id)
-     WHERE c.churn_risk IS NOT NULL AND c.expected_value_12m > 0
+     WHERE c.churn_risk IS NOT NULL AND c.expected_value_12m > 0${owners ? ` AND ${owners.sql}` : ''}
      ORDER BY at_risk DESC, c.customer_id LIMIT ?`,
-    [WATCHLIST_SIZE],
+    [...(owners?.values ?? []), WATCHLIST_SIZE],
   );
-
-  return {
-    asOf: info.as_of,
-    reportingCurrency: info.currency,
-    scored,
-    distribution,
-    bands,
-    revenueAtRisk: total ? (total.totals.revenue_at_risk ?? 0) : null,
-    atRiskBySegment: (bySegment?.rows ?? [])
-      .map((r) => {
-        const id = r.segment_id === null ? null : Number(r.segment_id);
-        const n = id === null ? undefined : nameById.get(id);
-        return { segmentId: id, en: n?.name_en ?? null, zh: n?.name_zh ?? null, atRisk: Number(r.revenue_at_risk ?? 0) };
-      })
-      .sort((a, b) => b.atRisk - a.atRisk),
-    watchlist: watch.map((w) => ({
-      id: w.customer_id,
-      segmentEn: w.segment_name_en,
-      segmentZh: w.segment_name_zh,
-      region: w.region,
-      churnRisk: w.churn_risk,
-      churnBand: w.churn_band,
-      expectedValue12m: w.expected_value_12m,
-      atRisk: w.at_risk,
-      lastOrderAt: w.last_order_at,
-      drivers: [w.driver_1, w.driver_2, w.driver_3].filter((d): d is string => !!d),
-    })),
-    card: await loadModelCard(db),
-  };
+  return watch.map((w) => ({
+    id: w.customer_id,
+    segmentEn: w.segment_name_en,
+    segmentZh: w.segment_name_zh,
+    region: w.region,
+    churnRisk: w.churn_risk,
+    churnBand: w.churn_band,
+    expectedValue12m: w.expected_value_12m,
+    atRisk: w.at_risk,
+    lastOrderAt: w.last_order_at,
+    drivers: [w.driver_1, w.driver_2, w.driver_3].filter((d): d is string => !!d),
+  }));
 }
 
 async function loadModelCard(db: DuckDb): Promise<ChurnModelCard | null> {

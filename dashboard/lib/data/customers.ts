@@ -5,6 +5,7 @@ import 'server-only';
 import { z } from 'zod';
 import type { DuckDb, JsonValue } from '../../../warehouse/index.ts';
 import { cachedFromSnapshot, withSnapshot } from '../server/warehouse.ts';
+import { inScope, ownerCondition, scopeKey, type OwnerScope } from './owner-scope.ts';
 import { getPeople, PLAIN_SEARCH_CAP, SEARCH_CAP, searchPeople, type Person } from './people.ts';
 
 export const PAGE_SIZE = 25;
@@ -128,7 +129,7 @@ const listColumns = `customer_id, region, city, country, currency, tags, segment
   CAST(monetary AS DOUBLE) AS monetary, frequency, strftime(last_order_at, '%Y-%m-%d') AS last_order_at, expected_value_12m`;
 
 /** WHERE conditions and values for the warehouse filters; every value is bound. */
-function warehouseFilters(query: Pick<CustomerQuery, 'segment' | 'band' | 'region' | 'tag'>): { where: string[]; values: (string | number)[] } {
+function warehouseFilters(query: Pick<CustomerQuery, 'segment' | 'band' | 'region' | 'tag'>, scope: OwnerScope): { where: string[]; values: (string | number)[] } {
   const where: string[] = [];
   const values: (string | number)[] = [];
   const add = (condition: string, value: string | number) => {
@@ -139,14 +140,16 @@ function warehouseFilters(query: Pick<CustomerQuery, 'segment' | 'band' | 'regio
   if (query.band) add('churn_band = ?', query.band);
   if (query.region) add('region = ?', query.region);
   if (query.tag) add('list_contains(tags, ?)', query.tag);
+  const owners = ownerCondition(scope);
+  if (owners) add(owners.sql, owners.values[0]!);
   return { where, values };
 }
 
 /** A page of customers for the filters (no text search): the same for everyone, cached per snapshot. */
-function listFromWarehouse(query: CustomerQuery): Promise<{ rows: WarehouseRow[]; total: number }> {
+function listFromWarehouse(query: CustomerQuery, scope: OwnerScope): Promise<{ rows: WarehouseRow[]; total: number }> {
   const sort = query.sort ?? 'value';
-  return cachedFromSnapshot(`customers|${JSON.stringify({ ...query, q: undefined, sort })}`, async (db) => {
-    const { where, values } = warehouseFilters(query);
+  return cachedFromSnapshot(`customers|${scopeKey(scope)}|${JSON.stringify({ ...query, q: undefined, sort })}`, async (db) => {
+    const { where, values } = warehouseFilters(query, scope);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM marts.customer_360 ${whereSql}`, values);
     const rows = await db.all<WarehouseRow>(`SELECT ${listColumns} FROM marts.customer_360 ${whereSql} ORDER BY ${sortSql[sort]} LIMIT ? OFFSET ?`, [
@@ -174,9 +177,9 @@ async function rowsByIds(db: DuckDb, ids: number[]): Promise<Map<number, Warehou
  * The text-search matches (ids from PostgreSQL, best first) narrowed by the warehouse filters and
  * sorted: first only the ids with the filter and sort columns, then the page's rows.
  */
-async function filterMatches(db: DuckDb, ids: number[], query: CustomerQuery): Promise<{ pageIds: number[]; total: number }> {
+async function filterMatches(db: DuckDb, ids: number[], query: CustomerQuery, scope: OwnerScope): Promise<{ pageIds: number[]; total: number }> {
   if (ids.length === 0) return { pageIds: [], total: 0 };
-  const { where, values } = warehouseFilters(query);
+  const { where, values } = warehouseFilters(query, scope);
   const sort = query.sort ? sortSql[query.sort] : 'm.rank';
   const hits = await db.all<{ customer_id: number; total: number }>(
     `WITH m AS (SELECT CAST(unnest(string_split(?, ',')) AS BIGINT) AS customer_id, unnest(range(?)) AS rank)
@@ -186,12 +189,12 @@ async function filterMatches(db: DuckDb, ids: number[], query: CustomerQuery): P
      ORDER BY ${sort} LIMIT ? OFFSET ?`,
     [ids.join(','), ids.length, ...values, PAGE_SIZE, (query.page - 1) * PAGE_SIZE],
   );
-  const total = hits[0]?.total ?? (query.page > 1 ? await countMatches(db, ids, query) : 0);
+  const total = hits[0]?.total ?? (query.page > 1 ? await countMatches(db, ids, query, scope) : 0);
   return { pageIds: hits.map((h) => h.customer_id), total };
 }
 
-async function countMatches(db: DuckDb, ids: number[], query: CustomerQuery): Promise<number> {
-  const { where, values } = warehouseFilters(query);
+async function countMatches(db: DuckDb, ids: number[], query: CustomerQuery, scope: OwnerScope): Promise<number> {
+  const { where, values } = warehouseFilters(query, scope);
   const row = await db.one<{ n: number }>(
     `SELECT count(*) AS n FROM marts.customer_360 WHERE customer_id IN (SELECT CAST(unnest(string_split(?, ',')) AS BIGINT)) ${where.length ? `AND ${where.join(' AND ')}` : ''}`,
     [ids.join(','), ...values],
@@ -199,25 +202,27 @@ async function countMatches(db: DuckDb, ids: number[], query: CustomerQuery): Pr
   return row.n;
 }
 
-export async function searchCustomers(query: CustomerQuery, options: { unmasked: boolean }): Promise<CustomerSearchResult> {
+/** `options.scope`: the user's owner scope (null = every customer); only customers of those owners are found. */
+export async function searchCustomers(query: CustomerQuery, options: { unmasked: boolean; scope: OwnerScope }): Promise<CustomerSearchResult> {
+  const personal = { unmasked: options.unmasked };
   if (!query.q) {
-    const found = await listFromWarehouse(query);
+    const found = await listFromWarehouse(query, options.scope);
     const people = await getPeople(
       found.rows.map((r) => r.customer_id),
-      options,
+      personal,
     );
     return { ...paging(query, found.total), rows: found.rows.map((r) => toCustomerRow(r, people.get(r.customer_id) ?? null)), capped: false, cap: SEARCH_CAP };
   }
   const q = query.q;
   // A plain search keeps PostgreSQL's relevance order, so the page is a slice of its ids; a warehouse
-  // filter or sort needs every candidate id to filter and order them in the warehouse.
-  const plain = query.segment === undefined && !query.band && !query.region && !query.tag && !query.sort;
+  // filter, a sort or an owner scope needs every candidate id to filter and order them in the warehouse.
+  const plain = query.segment === undefined && !query.band && !query.region && !query.tag && !query.sort && options.scope === null;
   const cap = plain ? PLAIN_SEARCH_CAP : SEARCH_CAP;
   const matches = await searchPeople(q, cap);
   const { pageIds, total } = plain
     ? { pageIds: matches.ids.slice((query.page - 1) * PAGE_SIZE, query.page * PAGE_SIZE), total: matches.ids.length }
-    : await withSnapshot((db) => filterMatches(db, matches.ids, query));
-  const [rows, people] = await Promise.all([withSnapshot((db) => rowsByIds(db, pageIds)), getPeople(pageIds, options)]);
+    : await withSnapshot((db) => filterMatches(db, matches.ids, query, options.scope));
+  const [rows, people] = await Promise.all([withSnapshot((db) => rowsByIds(db, pageIds)), getPeople(pageIds, personal)]);
   return {
     ...paging(query, total),
     // A customer created since the last pipeline run is found (PostgreSQL has it) but has no
@@ -307,6 +312,8 @@ export interface TimelineEvent {
 
 export interface Customer360 {
   id: number;
+  /** The staff user who owns the customer in the source (what owner scope filters on). */
+  ownerId: number | null;
   person: Person | null;
   profile: {
     country: string | null;
@@ -331,11 +338,14 @@ export interface Customer360 {
 
 export const TIMELINE_LIMIT = 60;
 
-/** Everything the customer page shows; null when the snapshot has no such customer. */
-export async function getCustomer360(id: number, options: { unmasked: boolean }): Promise<Customer360 | null> {
+/**
+ * Everything the customer page shows; null when the snapshot has no such customer, or when it is
+ * outside the user's owner scope (the caller answers 404 either way, so its existence is not confirmed).
+ */
+export async function getCustomer360(id: number, options: { unmasked: boolean; scope: OwnerScope }): Promise<Customer360 | null> {
   const data = await cachedFromSnapshot(`customer|${id}`, (db) => loadCustomer360(db, id));
-  if (!data) return null;
-  const people = await getPeople([id], options);
+  if (!data || !inScope(options.scope, data.ownerId)) return null;
+  const people = await getPeople([id], { unmasked: options.unmasked });
   return { ...data, person: people.get(id) ?? null };
 }
 
@@ -375,6 +385,7 @@ async function loadCustomer360(db: DuckDb, id: number): Promise<Omit<Customer360
   const s = (v: JsonValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
   return {
     id,
+    ownerId: n(c.owner_id),
     reportingCurrency: s(c.reporting_currency) ?? 'USD',
     profile: {
       country: s(c.country),

@@ -6,6 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Locale } from '../i18n/index.ts';
 import { openSnapshot } from '../server/warehouse.ts';
+import type { OwnerScope } from './owner-scope.ts';
 import { readMemberBatch, type MemberRow, type Segment } from './segments.ts';
 
 export const exportFormats = ['csv', 'xlsx'] as const;
@@ -32,7 +33,7 @@ const columns: { key: string; en: string; zh: string; value: (r: MemberRow, segm
 ];
 
 /** Member rows, batch by batch, from one snapshot; closes it when done or when the download is cancelled. */
-async function* memberBatches(segmentId: number, options: { unmasked: boolean }): AsyncGenerator<MemberRow[]> {
+async function* memberBatches(segmentId: number, options: { unmasked: boolean; scope: OwnerScope }): AsyncGenerator<MemberRow[]> {
   const { db } = await openSnapshot();
   try {
     let after = -1;
@@ -65,7 +66,7 @@ function segmentName(segment: Segment, locale: Locale): string {
 }
 
 /** The CSV as a byte stream: UTF-8 with a BOM (Excel then reads Chinese correctly), CRLF line ends. */
-export function streamMembersCsv(segment: Segment, locale: Locale, options: { unmasked: boolean }): ReadableStream<Uint8Array> {
+export function streamMembersCsv(segment: Segment, locale: Locale, options: { unmasked: boolean; scope: OwnerScope }): ReadableStream<Uint8Array> {
   const name = segmentName(segment, locale);
   async function* lines(): AsyncGenerator<string> {
     yield `\uFEFF${columns.map((c) => csvCell(locale === 'zh-CN' ? c.zh : c.en)).join(',')}\r\n`;
@@ -81,7 +82,7 @@ export function streamMembersCsv(segment: Segment, locale: Locale, options: { un
  * spreadsheet never evaluates: a name like `=HYPERLINK(…)` shows as that text, and a phone number
  * like `+1 305 …` stays exactly as stored (no ' prefix needed, unlike the CSV).
  */
-export function streamMembersXlsx(segment: Segment, locale: Locale, options: { unmasked: boolean }): ReadableStream<Uint8Array> {
+export function streamMembersXlsx(segment: Segment, locale: Locale, options: { unmasked: boolean; scope: OwnerScope }): ReadableStream<Uint8Array> {
   const name = segmentName(segment, locale);
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });

@@ -5,6 +5,7 @@ import 'server-only';
 import { z } from 'zod';
 import type { DuckDb, JsonValue } from '../../../warehouse/index.ts';
 import { cachedFromSnapshot } from '../server/warehouse.ts';
+import { ownerCondition, scopeKey, type OwnerScope } from './owner-scope.ts';
 import { getPeople, type Person } from './people.ts';
 
 /** The segmentation features, in the order of `feature_z` (models/features.ts SEGMENT_FEATURES). */
@@ -169,29 +170,44 @@ interface MemberWarehouseRow {
 
 const memberColumns = 'customer_id, region, city, rfm_segment, churn_risk, churn_band, CAST(monetary AS DOUBLE) AS monetary, frequency, recency_days, expected_value_12m';
 
-/** A page of a segment's members; null when there is no such segment. */
-export async function getSegmentMembers(segmentId: number, query: MemberQuery, options: { unmasked: boolean }): Promise<MembersPage | null> {
+/** `segment_id = ?` plus the owner scope, for member lists and exports. */
+function memberWhere(segmentId: number, scope: OwnerScope): { sql: string; values: (string | number)[] } {
+  const owners = ownerCondition(scope);
+  return owners ? { sql: `segment_id = ? AND ${owners.sql}`, values: [segmentId, ...owners.values] } : { sql: 'segment_id = ?', values: [segmentId] };
+}
+
+/** How many of a segment's members the user may see: all of them, or those of their owners. */
+export async function countSegmentMembers(segment: Segment, scope: OwnerScope): Promise<number> {
+  if (!scope) return segment.customers;
+  const where = memberWhere(segment.id, scope);
+  return cachedFromSnapshot(`member-count|${segment.id}|${scopeKey(scope)}`, async (db) => (await db.one<{ n: number }>(`SELECT count(*) AS n FROM marts.customer_360 WHERE ${where.sql}`, where.values)).n);
+}
+
+/** A page of a segment's members (only those in the user's owner scope); null when there is no such segment. */
+export async function getSegmentMembers(segmentId: number, query: MemberQuery, options: { unmasked: boolean; scope: OwnerScope }): Promise<MembersPage | null> {
   const { segments, reportingCurrency } = await getSegments();
   const segment = segments.find((s) => s.id === segmentId);
   if (!segment) return null;
-  const rows = await cachedFromSnapshot(`members|${segmentId}|${query.sort}|${query.dir}|${query.page}`, (db) =>
+  const where = memberWhere(segmentId, options.scope);
+  const rows = await cachedFromSnapshot(`members|${segmentId}|${scopeKey(options.scope)}|${query.sort}|${query.dir}|${query.page}`, (db) =>
     db.all<MemberWarehouseRow>(
-      `SELECT ${memberColumns} FROM marts.customer_360 WHERE segment_id = ?
+      `SELECT ${memberColumns} FROM marts.customer_360 WHERE ${where.sql}
        ORDER BY ${memberSortColumn[query.sort]} ${query.dir === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, customer_id LIMIT ? OFFSET ?`,
-      [segmentId, MEMBERS_PAGE_SIZE, (query.page - 1) * MEMBERS_PAGE_SIZE],
+      [...where.values, MEMBERS_PAGE_SIZE, (query.page - 1) * MEMBERS_PAGE_SIZE],
     ),
   );
   const people = await getPeople(
     rows.map((r) => r.customer_id),
-    options,
+    { unmasked: options.unmasked },
   );
+  const total = await countSegmentMembers(segment, options.scope);
   return {
     segment,
     reportingCurrency,
     rows: rows.map((r) => toMemberRow(r, people.get(r.customer_id) ?? null)),
-    total: segment.customers,
+    total,
     page: query.page,
-    pages: Math.max(1, Math.ceil(segment.customers / MEMBERS_PAGE_SIZE)),
+    pages: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)),
   };
 }
 
@@ -212,15 +228,16 @@ function toMemberRow(r: MemberWarehouseRow, person: Person | null): MemberRow {
 }
 
 /** The export's batch: members in customer-id order after `afterId` (keyset paging over one open snapshot). */
-export async function readMemberBatch(db: DuckDb, segmentId: number, afterId: number, size: number, options: { unmasked: boolean }): Promise<MemberRow[]> {
-  const rows = await db.all<MemberWarehouseRow>(`SELECT ${memberColumns} FROM marts.customer_360 WHERE segment_id = ? AND customer_id > ? ORDER BY customer_id LIMIT ?`, [
-    segmentId,
+export async function readMemberBatch(db: DuckDb, segmentId: number, afterId: number, size: number, options: { unmasked: boolean; scope: OwnerScope }): Promise<MemberRow[]> {
+  const where = memberWhere(segmentId, options.scope);
+  const rows = await db.all<MemberWarehouseRow>(`SELECT ${memberColumns} FROM marts.customer_360 WHERE ${where.sql} AND customer_id > ? ORDER BY customer_id LIMIT ?`, [
+    ...where.values,
     afterId,
     size,
   ]);
   const people = await getPeople(
     rows.map((r) => r.customer_id),
-    options,
+    { unmasked: options.unmasked },
   );
   return rows.map((r) => toMemberRow(r, people.get(r.customer_id) ?? null));
 }

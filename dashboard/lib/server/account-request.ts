@@ -10,6 +10,7 @@ import { errorMessage } from '../../../lib/errors.ts';
 import { getDictionary, type Dictionary, type Locale } from '../i18n/index.ts';
 import { clientAddress } from './client-address.ts';
 import { getServerContext } from './context.ts';
+import { readFormOrJson } from './body.ts';
 import { ApiError, cookieSecurity, getLocale, isSameOrigin, jsonError } from './session.ts';
 
 /** The cookie that carries a sign-in challenge (right password, code or enrolment still to come). */
@@ -21,15 +22,9 @@ export interface RequestBody {
 }
 
 /** A JSON object or a form (a plain HTML form works without any script). */
+/** The body as fields, through the one size-limited, UTF-8-checked reader (body.ts): 413 / 400 otherwise. */
 export async function readBody(request: NextRequest): Promise<RequestBody> {
-  const isJson = (request.headers.get('content-type') ?? '').includes('application/json');
-  try {
-    const raw: unknown = isJson ? await request.json() : Object.fromEntries((await request.formData()).entries());
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not an object');
-    return { isJson, fields: raw as Record<string, unknown> };
-  } catch {
-    throw new ApiError(400, 'bad_request', 'The request body is not valid JSON or form data.');
-  }
+  return readFormOrJson(request);
 }
 
 /** Parses with zod; a failure is a 400 naming the first bad field. */

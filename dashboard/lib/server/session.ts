@@ -64,6 +64,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The largest body any API route accepts (kept equal to MAX_BODY_BYTES in body.ts). */
+const MAX_API_BODY_BYTES = 64 * 1024;
+
 type Handler<P> = (request: NextRequest, ctx: ApiContext, params: P) => Promise<Response>;
 
 /**
@@ -78,6 +81,8 @@ export function apiRoute<P = unknown>(permission: Permission | null, handler: Ha
       if (isStateChanging(request.method) && !isSameOrigin(request)) {
         return jsonError(403, 'cross_site', t.errors.forbidden);
       }
+      // No route takes more than a small form or JSON object (lib/server/body.ts reads with the same limit).
+      if (Number(request.headers.get('content-length') ?? '0') > MAX_API_BODY_BYTES) return jsonError(413, 'body_too_large', `The request body is larger than ${MAX_API_BODY_BYTES / 1024} KB.`);
       const session = await getCurrentSession();
       if (!session) return jsonError(401, 'unauthenticated', t.errors.unauthenticated);
       if (permission && !can(session.user.role, permission)) return jsonError(403, 'forbidden', t.errors.forbidden);

@@ -10,6 +10,7 @@ import { getChurnWithPeople, WATCHLIST_SIZE } from '../../../lib/data/churn.ts';
 import { createFormatters } from '../../../lib/format.ts';
 import { fill } from '../../../lib/i18n/index.ts';
 import { audit } from '../../../lib/server/audit.ts';
+import { getOwnerScope } from '../../../lib/server/scope.ts';
 import { getServerContext } from '../../../lib/server/context.ts';
 import { requirePage } from '../../../lib/server/session.ts';
 import { NoSnapshotError } from '../../../lib/server/warehouse.ts';
@@ -21,7 +22,7 @@ export default async function ChurnPage() {
   const unmasked = can(session.user.role, 'pii:unmasked');
   let data;
   try {
-    data = await getChurnWithPeople({ unmasked });
+    data = await getChurnWithPeople({ unmasked, scope: await getOwnerScope(session) });
   } catch (error) {
     if (error instanceof NoSnapshotError) {
       return (

@@ -4,18 +4,22 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { setUserLanguage } from '../../../../lib/auth.ts';
 import { isLocale, LOCALE_COOKIE } from '../../../lib/i18n/index.ts';
 import { getServerContext } from '../../../lib/server/context.ts';
-import { cookieSecurity, getCurrentSession, isSameOrigin, jsonError, safeReturnPath, seeOther } from '../../../lib/server/session.ts';
+import { readFormOrJson } from '../../../lib/server/body.ts';
+import { ApiError, cookieSecurity, getCurrentSession, isSameOrigin, jsonError, safeReturnPath, seeOther } from '../../../lib/server/session.ts';
 
 export const runtime = 'nodejs';
 
 export async function POST(request: NextRequest): Promise<Response> {
   if (!isSameOrigin(request)) return jsonError(403, 'cross_site', 'Cross-site requests are not allowed.');
-  const isJson = (request.headers.get('content-type') ?? '').includes('application/json');
   let locale: unknown;
+  let isJson: boolean;
   try {
-    locale = isJson ? ((await request.json()) as { locale?: unknown }).locale : (await request.formData()).get('locale');
-  } catch {
-    return jsonError(400, 'bad_request', 'The request body is not valid.');
+    const body = await readFormOrJson(request);
+    locale = body.fields.locale;
+    isJson = body.isJson;
+  } catch (error) {
+    if (error instanceof ApiError) return jsonError(error.status, error.code, error.message);
+    throw error;
   }
   if (!isLocale(locale)) return jsonError(400, 'bad_request', 'locale: must be zh-CN or en', 'locale');
   const session = await getCurrentSession();

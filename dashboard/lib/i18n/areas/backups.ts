@@ -3,7 +3,91 @@
 import type { Widen } from './widen.ts';
 
 export const backupsEn = {
-  // (texts of this area go here)
+  nav: 'Backups',
+  /** The admin Backups page (lib/backup.ts; `pulse backup`, PULSE_BACKUP_*). */
+  page: {
+    title: 'Backups',
+    subtitle: 'Encrypted backups of Pulse’s database and the published warehouse snapshot',
+    settings: 'Settings',
+    schedule: 'Schedule',
+    scheduleOff: 'Off (set PULSE_BACKUP_CRON for the worker)',
+    scheduleOn: '“{cron}” ({timeZone})',
+    folder: 'Folder',
+    keep: 'Kept',
+    keepValue: 'the newest {n}',
+    key: 'Deployment key',
+    keyEnv: 'PULSE_SECRET_KEY (key {id})',
+    keyFile: 'Key file {file} (key {id})',
+    keyNone: 'None yet: created with the first backup or secret',
+    keyWarning: 'The key is never inside a backup. Keep a copy of it apart from the backups: without it they cannot be restored.',
+    list: 'Backups in this folder',
+    name: 'Backup',
+    created: 'Made',
+    contents: 'Contents',
+    contentsValue: '{tables} tables, {rows} rows',
+    snapshot: 'snapshot',
+    size: 'Size',
+    state: 'Signature',
+    states: {
+      signed: 'Valid',
+      unsigned: 'Not checked (no key here)',
+      other_key: 'Made with another key',
+      tampered: 'Altered',
+      unreadable: 'Not readable',
+      unfinished: 'Unfinished',
+    },
+    empty: 'No backups in this folder yet. Write one with pulse backup --out DIR, or set PULSE_BACKUP_CRON.',
+    howTo: 'Check a backup fully with pulse backup verify DIR; restore one with pulse restore DIR into an empty database and data folder.',
+  },
+  /** Owner scope in the admin users list (lib/user-scopes.ts; set with `pulse user scope`). */
+  scope: {
+    column: 'Customers',
+    all: 'All their role allows',
+    owners: 'Owners {ids} only',
+    hint: 'To limit a user to their team’s customers, an administrator runs: pulse user scope --email … --owners 3,7',
+  },
 } as const satisfies Record<string, unknown>;
 
-export const backupsZhCN: Widen<typeof backupsEn> = {};
+export const backupsZhCN: Widen<typeof backupsEn> = {
+  nav: '备份',
+  page: {
+    title: '备份',
+    subtitle: 'Pulse 数据库与已发布数据仓库快照的加密备份',
+    settings: '设置',
+    schedule: '计划',
+    scheduleOff: '未开启（为后台任务设置 PULSE_BACKUP_CRON）',
+    scheduleOn: '“{cron}”（{timeZone}）',
+    folder: '目录',
+    keep: '保留',
+    keepValue: '最新的 {n} 份',
+    key: '部署密钥',
+    keyEnv: 'PULSE_SECRET_KEY（密钥 {id}）',
+    keyFile: '密钥文件 {file}（密钥 {id}）',
+    keyNone: '尚无：首次备份或保存密文时生成',
+    keyWarning: '备份中从不包含密钥。请将密钥副本与备份分开保存：没有它，备份无法恢复。',
+    list: '此目录中的备份',
+    name: '备份',
+    created: '时间',
+    contents: '内容',
+    contentsValue: '{tables} 张表，{rows} 行',
+    snapshot: '快照',
+    size: '大小',
+    state: '签名',
+    states: {
+      signed: '有效',
+      unsigned: '未校验（此处无密钥）',
+      other_key: '由其他密钥生成',
+      tampered: '已被篡改',
+      unreadable: '无法读取',
+      unfinished: '未完成',
+    },
+    empty: '此目录中还没有备份。用 pulse backup --out DIR 生成一份，或设置 PULSE_BACKUP_CRON。',
+    howTo: '用 pulse backup verify DIR 完整校验备份；用 pulse restore DIR 将其恢复到空数据库和空数据目录。',
+  },
+  scope: {
+    column: '客户范围',
+    all: '角色允许的全部客户',
+    owners: '仅负责人 {ids} 的客户',
+    hint: '将用户限定为其团队的客户，由管理员运行：pulse user scope --email … --owners 3,7',
+  },
+};

@@ -3,6 +3,7 @@
 // are audited; a changed role or a disabled account ends that user's sessions.
 import { listUsers } from '../../../../../lib/auth.ts';
 import { getMfaPolicy } from '../../../../../lib/mfa.ts';
+import { listUserScopes } from '../../../../../lib/user-scopes.ts';
 import { InviteForm } from '../../../../components/accounts/invite-form.tsx';
 import { MfaPolicyForm } from '../../../../components/accounts/mfa-policy-form.tsx';
 import { UserActions } from '../../../../components/accounts/user-actions.tsx';
@@ -18,7 +19,7 @@ export const metadata = { title: 'Users' };
 export default async function UsersPage() {
   const { t, locale, session } = await requirePage('page:admin', '/admin/users');
   const { pool, config } = await getServerContext();
-  const [users, policy] = await Promise.all([listUsers(pool), getMfaPolicy(pool)]);
+  const [users, policy, scopes] = await Promise.all([listUsers(pool), getMfaPolicy(pool), listUserScopes(pool)]);
   const f = createFormatters(locale, config.reportingCurrency, config.timeZone);
   const texts = t.accounts.users;
   return (
@@ -66,6 +67,10 @@ export default async function UsersPage() {
                       {u.lockedUntil ? <Badge colour="red">{texts.locked}</Badge> : null}
                       <Badge colour={u.mfaEnabled ? 'green' : mfaMissing ? 'amber' : 'gray'}>{u.mfaEnabled ? texts.mfaOn : mfaMissing ? texts.mfaMissing : texts.mfaOff}</Badge>
                     </div>
+                    <p className="mt-1 text-xs text-tremor-content">
+                      {t.backups.scope.column}:{' '}
+                      <span data-testid="user-scope">{scopes.has(u.id) ? fill(t.backups.scope.owners, { ids: scopes.get(u.id)!.join(', ') }) : t.backups.scope.all}</span>
+                    </p>
                   </div>
                   {/* Your own account is changed on "My account": no demoting or disabling yourself by a slip. */}
                   {self ? null : <UserActions user={{ id: u.id, email: u.email, role: u.role, disabled: u.disabled, mfaEnabled: u.mfaEnabled, sessions: u.sessions }} />}
@@ -74,6 +79,7 @@ export default async function UsersPage() {
             })}
           </ul>
         )}
+        <Hint className="mt-3">{t.backups.scope.hint}</Hint>
       </Card>
     </>
   );

@@ -10,12 +10,19 @@ import { actorOf } from '../../../../../lib/mfa.ts';
 import { fill } from '../../../../lib/i18n/index.ts';
 import { sendAccountMail } from '../../../../lib/server/account-mail.ts';
 import { clientInfo, parseInput, readBody } from '../../../../lib/server/account-request.ts';
+import { listUserScopes } from '../../../../../lib/user-scopes.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
 import { ApiError, apiRoute } from '../../../../lib/server/session.ts';
 
 export const runtime = 'nodejs';
 
-export const GET = apiRoute('users:manage', async () => NextResponse.json({ users: await listUsers((await getServerContext()).pool) }, { headers: { 'cache-control': 'no-store' } }));
+/** Users with their owner scope (null: every customer their role allows). */
+export const GET = apiRoute('users:manage', async () => {
+  const { pool } = await getServerContext();
+  const scopes = await listUserScopes(pool);
+  const users = (await listUsers(pool)).map((u) => ({ ...u, ownerScope: scopes.get(u.id) ?? null }));
+  return NextResponse.json({ users }, { headers: { 'cache-control': 'no-store' } });
+});
 
 const invite = z.object({
   email: z.string().trim().toLowerCase().max(254).pipe(z.email('must be an e-mail address')),

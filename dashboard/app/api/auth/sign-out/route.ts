@@ -4,12 +4,20 @@ import { signOut } from '../../../../../lib/auth.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
 import { writeAudit } from '../../../../../lib/audit.ts';
 import { clientAddress } from '../../../../lib/server/client-address.ts';
-import { SESSION_COOKIE, cookieSecurity, getCurrentSession, isSameOrigin, jsonError, seeOther } from '../../../../lib/server/session.ts';
+import { readBodyBytes } from '../../../../lib/server/body.ts';
+import { ApiError, SESSION_COOKIE, cookieSecurity, getCurrentSession, isSameOrigin, jsonError, seeOther } from '../../../../lib/server/session.ts';
 
 export const runtime = 'nodejs';
 
 export async function POST(request: NextRequest): Promise<Response> {
   if (!isSameOrigin(request)) return jsonError(403, 'cross_site', 'Cross-site sign-out is not allowed.');
+  // The body means nothing here, but an oversized one is still refused rather than read.
+  try {
+    await readBodyBytes(request);
+  } catch (error) {
+    if (error instanceof ApiError) return jsonError(error.status, error.code, error.message);
+    throw error;
+  }
   const { pool, config } = await getServerContext();
   const session = await getCurrentSession();
   await signOut(pool, request.cookies.get(SESSION_COOKIE)?.value);

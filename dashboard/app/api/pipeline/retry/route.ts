@@ -4,6 +4,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { queuePipelineRun, WorkerNotReadyError } from '../../../../lib/data/pipeline.ts';
 import { audit } from '../../../../lib/server/audit.ts';
+import { readJsonBody } from '../../../../lib/server/body.ts';
 import { ApiError, apiRoute } from '../../../../lib/server/session.ts';
 
 export const runtime = 'nodejs';
@@ -11,9 +12,7 @@ export const runtime = 'nodejs';
 const body = z.strictObject({ mode: z.enum(['incremental', 'full'], { error: 'must be incremental or full' }).default('incremental') });
 
 export const POST = apiRoute('jobs:run', async (request, { session }) => {
-  const raw: unknown = await request.json().catch(() => {
-    throw new ApiError(400, 'bad_request', 'The body must be JSON.');
-  });
+  const raw = await readJsonBody(request);
   const parsed = body.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

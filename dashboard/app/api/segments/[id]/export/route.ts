@@ -4,8 +4,9 @@
 // the first byte is sent.
 import { can } from '../../../../../../lib/auth-roles.ts';
 import { exportFormats, streamMembersCsv, streamMembersXlsx } from '../../../../../lib/data/export.ts';
-import { getSegments, parseSegmentId } from '../../../../../lib/data/segments.ts';
+import { countSegmentMembers, getSegments, parseSegmentId } from '../../../../../lib/data/segments.ts';
 import { audit } from '../../../../../lib/server/audit.ts';
+import { getOwnerScope } from '../../../../../lib/server/scope.ts';
 import { ApiError, apiRoute } from '../../../../../lib/server/session.ts';
 import { NoSnapshotError } from '../../../../../lib/server/warehouse.ts';
 
@@ -26,10 +27,11 @@ export const GET = apiRoute<{ id: string }>('data:export', async (request, { ses
   }
   if (!segment) throw new ApiError(404, 'unknown_segment', `There is no segment ${id}.`, 'id');
   const unmasked = can(session.user.role, 'pii:unmasked');
-  await audit(session, 'export', `segment:${id}`, segment.customers, { format, unmasked });
+  const scope = await getOwnerScope(session);
+  await audit(session, 'export', `segment:${id}`, await countSegmentMembers(segment, scope), { format, unmasked, ...(scope ? { ownerScope: scope } : {}) });
   const stamp = new Date().toISOString().slice(0, 10);
   const file = `segment-${id}-${stamp}.${format}`;
-  const body = format === 'xlsx' ? streamMembersXlsx(segment, locale, { unmasked }) : streamMembersCsv(segment, locale, { unmasked });
+  const body = format === 'xlsx' ? streamMembersXlsx(segment, locale, { unmasked, scope }) : streamMembersCsv(segment, locale, { unmasked, scope });
   return new Response(body, {
     headers: {
       'content-type': format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8',
