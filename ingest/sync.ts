@@ -94,11 +94,21 @@ export async function syncTables(options: SyncOptions): Promise<TableSyncResult[
     const snapshotTakenAt = rows[0]!.taken_at;
     await checker.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await checker.query(`SET TRANSACTION SNAPSHOT '${rows[0]!.id.replace(/[^0-9A-F-]/gi, '')}'`);
-    for (const mapping of options.mapping.tables) {
+    // Every table's plan first, then every verification query queued on the checker connection at
+    // once: it works through them (counts and checksums are scans) while the copies run, instead of
+    // starting each table's scan only when that table's copy starts.
+    const plans: TablePlan[] = [];
+    for (const mapping of options.mapping.tables) plans.push(await planTable(options.workDb, mapping, options));
+    for (const plan of plans) {
+      plan.sourceFigures = plan.since ? windowAndCount(checker, plan.mapping, plan.since) : sourceFigures(checker, plan.mapping);
+      // Awaited in order below; a failure (e.g. a vanished column) is reported by that table's checks.
+      plan.sourceFigures.catch(() => undefined);
+    }
+    for (const plan of plans) {
       try {
-        results.push(await syncTable(client, checker, mapping, options, snapshotTakenAt));
+        results.push(await syncTable(client, plan, options, snapshotTakenAt));
       } catch (error) {
-        throw translateSourceError(error, mapping);
+        throw translateSourceError(error, plan.mapping);
       }
       await options.onTableDone?.(results[results.length - 1]!);
     }
@@ -111,25 +121,37 @@ export async function syncTables(options: SyncOptions): Promise<TableSyncResult[
   return results;
 }
 
-async function syncTable(client: pg.Client, checker: pg.Client, m: TableMapping, options: SyncOptions, snapshotTakenAt: string): Promise<TableSyncResult> {
-  const started = performance.now();
-  const db = options.workDb;
-  await checkSourceColumns(client, m);
+interface TablePlan {
+  mapping: TableMapping;
+  mode: SyncMode;
+  fingerprint: string;
+  /** Incremental: copy rows changed at or after this time. */
+  since: Date | undefined;
+  /** The source's count and checksum, computed on the checker connection (queued by syncTables). */
+  sourceFigures?: Promise<SourceFigures>;
+}
+
+/** Full or incremental, and from when: from the staged table's sync state and the mapping's fingerprint. */
+async function planTable(db: DuckDb, m: TableMapping, options: SyncOptions): Promise<TablePlan> {
   const fingerprint = mappingFingerprint(m);
   const state = await getSyncState(db, m.table.name);
   const incremental =
     options.mode === 'incremental' && state !== undefined && state.mappingFingerprint === fingerprint && state.watermark !== null && m.changeColumn !== undefined;
-  const mode: SyncMode = incremental ? 'incremental' : 'full';
   const since = incremental ? new Date(Date.parse(state!.watermark!) - options.overlapSeconds * 1000) : undefined;
+  return { mapping: m, mode: incremental ? 'incremental' : 'full', fingerprint, since };
+}
 
-  // The source's count and checksum run on the second connection while the copy streams, so the
-  // verification is off the copy's critical path. The progress total is the planner's estimate
-  // (counting first would cost a scan, or for a change window a second pass over scattered pages).
+async function syncTable(client: pg.Client, plan: TablePlan, options: SyncOptions, snapshotTakenAt: string): Promise<TableSyncResult> {
+  const started = performance.now();
+  const db = options.workDb;
+  const { mapping: m, mode, fingerprint, since } = plan;
+  const incremental = mode === 'incremental';
+  await checkSourceColumns(client, m);
+
+  // The progress total is the planner's estimate (counting first would cost a scan, or for a change
+  // window a second pass over scattered pages).
   const rowsExpected = await estimateRows(client, selectRowsToExtract(m, since));
-  const sourcePromise: Promise<SourceFigures> = since
-    ? windowFigures(checker, m, since).then(async (window) => ({ ...(await countAllRows(checker, m)), keySum: window.keySum, versionSum: window.versionSum }))
-    : sourceFigures(checker, m);
-  sourcePromise.catch(() => undefined);
+  const sourcePromise = plan.sourceFigures!;
   const progress: TableProgress = { table: m.table.name, mode, rowsExpected, rowsDone: 0 };
   await options.onTableStart?.({ ...progress });
 
@@ -219,6 +241,12 @@ async function sourceFigures(client: pg.Client, m: TableMapping): Promise<Source
 async function windowFigures(client: pg.Client, m: TableMapping, since: Date): Promise<TableChecksum> {
   const row = (await client.query<{ row_count: number; key_sum: string; version_sum: string }>(selectWindowChecksum(m, since))).rows[0]!;
   return { rowCount: Number(row.row_count), keySum: row.key_sum, versionSum: row.version_sum };
+}
+
+/** The incremental figures: the window's sums and the whole table's count (both queued at once, in order). */
+async function windowAndCount(client: pg.Client, m: TableMapping, since: Date): Promise<SourceFigures> {
+  const [window, count] = await Promise.all([windowFigures(client, m, since), countAllRows(client, m)]);
+  return { ...count, keySum: window.keySum, versionSum: window.versionSum };
 }
 
 async function countAllRows(client: pg.Client, m: TableMapping): Promise<{ rowCount: number; maxKey: number }> {

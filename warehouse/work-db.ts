@@ -117,14 +117,16 @@ export interface TableChecksum {
  * whole table, and key/version sums over all rows or, with `since`, over rows changed since then.
  */
 export async function stagedChecksum(db: DuckDb, tableName: string, since?: string): Promise<TableChecksum> {
-  const row = await db.one<{ row_count: number; key_sum: string | number; version_sum: string | number }>(
-    `SELECT count(*) AS row_count,
-       coalesce(sum(id) FILTER (WHERE ?::TIMESTAMPTZ IS NULL OR updated_at >= ?::TIMESTAMPTZ), 0)::HUGEINT::VARCHAR AS key_sum,
-       coalesce(sum(epoch_us(updated_at)) FILTER (WHERE ?::TIMESTAMPTZ IS NULL OR updated_at >= ?::TIMESTAMPTZ), 0)::HUGEINT::VARCHAR AS version_sum
-     FROM staging.${quoteIdent(tableName)}`,
-    [since ?? null, since ?? null, since ?? null, since ?? null],
+  const table = `staging.${quoteIdent(tableName)}`;
+  // The window's sums with the time condition in WHERE, not an aggregate FILTER: DuckDB then skips
+  // every row group whose newest updated_at is older (after a merge, the changed rows sit at the end).
+  const all = await db.one<{ row_count: number }>(`SELECT count(*) AS row_count FROM ${table}`);
+  const window = await db.one<{ key_sum: string | number; version_sum: string | number }>(
+    `SELECT coalesce(sum(id), 0)::HUGEINT::VARCHAR AS key_sum, coalesce(sum(epoch_us(updated_at)), 0)::HUGEINT::VARCHAR AS version_sum
+     FROM ${table} ${since ? 'WHERE updated_at >= ?::TIMESTAMPTZ' : ''}`,
+    since ? [since] : [],
   );
-  return { rowCount: Number(row.row_count), keySum: String(row.key_sum), versionSum: String(row.version_sum) };
+  return { rowCount: Number(all.row_count), keySum: String(window.key_sum), versionSum: String(window.version_sum) };
 }
 
 export async function stagedBucketChecksums(db: DuckDb, tableName: string, bucketSize: number): Promise<Map<number, TableChecksum>> {
