@@ -99,10 +99,14 @@ export async function syncTables(options: SyncOptions): Promise<TableSyncResult[
     // starting each table's scan only when that table's copy starts.
     const plans: TablePlan[] = [];
     for (const mapping of options.mapping.tables) plans.push(await planTable(options.workDb, mapping, options));
+    let checkerQueue: Promise<unknown> = Promise.resolve();
     for (const plan of plans) {
-      plan.sourceFigures = plan.since ? windowAndCount(checker, plan.mapping, plan.since) : sourceFigures(checker, plan.mapping);
-      // Awaited in order below; a failure (e.g. a vanished column) is reported by that table's checks.
-      plan.sourceFigures.catch(() => undefined);
+      // One query at a time on the connection, in table order; a failure (e.g. a vanished column) is
+      // reported by that table's own checks when its turn comes, and stops the queue.
+      const figures = checkerQueue.then(() => (plan.since ? windowAndCount(checker, plan.mapping, plan.since) : sourceFigures(checker, plan.mapping)));
+      figures.catch(() => undefined);
+      plan.sourceFigures = figures;
+      checkerQueue = figures;
     }
     for (const plan of plans) {
       try {
@@ -243,10 +247,10 @@ async function windowFigures(client: pg.Client, m: TableMapping, since: Date): P
   return { rowCount: Number(row.row_count), keySum: row.key_sum, versionSum: row.version_sum };
 }
 
-/** The incremental figures: the window's sums and the whole table's count (both queued at once, in order). */
+/** The incremental figures: the window's sums and the whole table's count. */
 async function windowAndCount(client: pg.Client, m: TableMapping, since: Date): Promise<SourceFigures> {
-  const [window, count] = await Promise.all([windowFigures(client, m, since), countAllRows(client, m)]);
-  return { ...count, keySum: window.keySum, versionSum: window.versionSum };
+  const window = await windowFigures(client, m, since);
+  return { ...(await countAllRows(client, m)), keySum: window.keySum, versionSum: window.versionSum };
 }
 
 async function countAllRows(client: pg.Client, m: TableMapping): Promise<{ rowCount: number; maxKey: number }> {
