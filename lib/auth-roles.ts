@@ -22,6 +22,8 @@ export const permissions = [
   'jobs:run',
   /** Create, change and disable users. */
   'users:manage',
+  /** Build segments from rules and save, change or delete them. */
+  'segments:build',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -40,6 +42,7 @@ export const permissionTable: Record<Permission, readonly Role[]> = {
   'pii:unmasked': ['admin', 'manager'],
   'jobs:run': ['admin'],
   'users:manage': ['admin'],
+  'segments:build': ['admin', 'manager', 'marketer', 'analyst'],
 };
 
 export function can(role: Role, permission: Permission): boolean {
