@@ -13,6 +13,7 @@ export const pages: PageEntry[] = [
   { href: '/overview', permission: 'page:overview', label: (t) => t.nav.overview, icon: '◔' },
   { href: '/customers', permission: 'page:customers', label: (t) => t.nav.customers, icon: '☺' },
   { href: '/segments', permission: 'page:segments', label: (t) => t.nav.segments, icon: '◫' },
+  { href: '/saved-segments', permission: 'page:segments', label: (t) => t.builder.nav, icon: '⊕' },
   { href: '/churn', permission: 'page:churn', label: (t) => t.nav.churn, icon: '⚠' },
   { href: '/retention', permission: 'page:retention', label: (t) => t.nav.retention, icon: '↻' },
   { href: '/pipeline', permission: 'page:pipeline', label: (t) => t.nav.pipeline, icon: '⇄' },
