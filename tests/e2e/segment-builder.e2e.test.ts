@@ -194,7 +194,8 @@ describe('segment builder in the browser', () => {
     expect(download.suggestedFilename()).toMatch(new RegExp(`^segment-${savedId}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('Customer ID,Name,E-mail,Phone,Region,City,Cluster segment,Churn risk (0–100),Orders,Spend,Last purchase,"Expected value, 12 months"');
+    // The default columns, in the export's column order.
+    expect(lines[0]).toBe('Customer ID,Name,E-mail,Phone,Region,City,Cluster segment,Churn risk (0–100),"Expected value, 12 months",Orders,Spend,Last purchase');
     expect(lines.length - 1).toBe(afterThird);
     expect(new Set(lines.slice(1).map((l) => l.split(',')[0])).size).toBe(afterThird);
     const audit = await env.ctx.pool.query<{ row_count: number; role: string; details: { format: string; unmasked: boolean } }>(
@@ -320,7 +321,7 @@ describe('saved segment API', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await xlsx.arrayBuffer());
     const sheet = workbook.worksheets[0]!;
-    expect(sheet.getRow(1).values).toEqual([undefined, 'Customer ID', 'Name', 'E-mail', 'City', 'Spend', 'Last purchase', 'Tags']);
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Customer ID', 'Name', 'E-mail', 'City', 'Tags', 'Spend', 'Last purchase']);
     expect(sheet.rowCount - 1).toBe(rowCount);
     let formula: ExcelJS.Cell | undefined;
     sheet.eachRow((row) => {
@@ -333,7 +334,7 @@ describe('saved segment API', () => {
     expect(arrow.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
     const table = tableFromIPC(new Uint8Array(await arrow.arrayBuffer()));
     expect(table.numRows).toBe(rowCount);
-    expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['Customer ID:Int64', 'Name:Utf8', 'E-mail:Utf8', 'City:Utf8', 'Spend:Float64', 'Last purchase:Timestamp<MILLISECOND>', 'Tags:Utf8']);
+    expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['Customer ID:Int64', 'Name:Utf8', 'E-mail:Utf8', 'City:Utf8', 'Tags:Utf8', 'Spend:Float64', 'Last purchase:Timestamp<MILLISECOND>']);
     // A manager sees e-mails unmasked.
     expect(String(table.getChild('E-mail')!.toArray().find((e: string | null) => e !== null))).toMatch(/^[^•]+@/);
 
@@ -348,10 +349,13 @@ describe('saved segment API', () => {
 
 describe('segment pages on a phone and a desktop, in English and Chinese', () => {
   it('renders the list, builder, segment and compare pages without sideways scrolling', async () => {
-    const second = (await api('GET', '/api/saved-segments', await signInCookie('manager'))).json.segments as { id: number; name: string }[];
+    // A second pipeline run records every saved segment's size again: the trend and the chart have two points.
+    await runPipelineNow(env.ctx, { mode: 'incremental', trigger: 'e2e' });
+    const second = (await api('GET', '/api/saved-segments', await signInCookie('manager'))).json.segments as { id: number; name: string; recentSizes: { customers: number | null }[] }[];
+    expect(second.find((s) => s.id === savedId)!.recentSizes.map((s) => s.customers)).toEqual([savedCount, savedCount]);
     const other = second.find((s) => s.id !== savedId)!;
     const pages = [
-      { name: 'saved-segments', path: '/saved-segments', ready: '[data-testid=saved-segment-row]' },
+      { name: 'saved-segments', path: '/saved-segments', ready: '[data-testid=saved-segment-row] .recharts-area' },
       { name: 'builder', path: `/saved-segments/${savedId}/edit`, ready: '[data-testid=live-count-value]' },
       { name: 'saved-segment', path: `/saved-segments/${savedId}`, ready: '.recharts-bar-rectangle' },
       { name: 'compare', path: `/saved-segments/compare?a=${savedId}&b=${other.id}`, ready: '[data-testid=overlap-both]' },

@@ -48,7 +48,7 @@ export function ExportPanel({ segmentId, columns, defaults, personal, masked }: 
             {t.builder.selectNone}
           </button>
         </legend>
-        <div className="mt-1 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-2 xl:grid-cols-3">
+        <div className="mt-1 grid grid-cols-2 gap-x-4 gap-y-1 md:grid-cols-3 xl:grid-cols-4">
           {columns.map((c) => (
             <label key={c} className="flex min-w-0 items-center gap-1.5 text-tremor-default">
               <input type="checkbox" checked={chosen.has(c)} onChange={() => toggle(c)} data-testid={`export-column-${c}`} />

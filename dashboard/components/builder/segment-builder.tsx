@@ -323,10 +323,10 @@ function GroupEditor({ group, ...props }: EditorProps & { group: UiGroup }) {
   );
 }
 
-function NotToggle({ checked, onChange }: { checked: boolean; onChange: (value: boolean) => void }) {
+function NotToggle({ checked, onChange, className }: { checked: boolean; onChange: (value: boolean) => void; className?: string }) {
   const { t } = useI18n();
   return (
-    <label className={cx('inline-flex cursor-pointer items-center gap-1 rounded-tremor-small border px-2 py-1 text-xs font-semibold', checked ? 'border-red-300 bg-red-50 text-red-700' : 'border-tremor-border text-tremor-content')} title={t.builder.notHint}>
+    <label className={cx(className, 'inline-flex cursor-pointer items-center gap-1 rounded-tremor-small border px-2 py-1 text-xs font-semibold', checked ? 'border-red-300 bg-red-50 text-red-700' : 'border-tremor-border text-tremor-content')} title={t.builder.notHint}>
       <input type="checkbox" className="sr-only" checked={checked} onChange={(e) => onChange(e.target.checked)} data-testid="not-toggle" />
       {t.builder.not}
     </label>
@@ -368,9 +368,14 @@ function RuleEditor({ rule, path, fieldById, fields, operators, options, errors,
 
   return (
     <div className={cx('rounded-tremor-small border bg-tremor-background p-2', error && !unfinished.has(error.code) ? 'border-red-300' : 'border-tremor-border')} data-testid="rule">
+      {/* Phone: NOT and remove on top, then field, condition and value one per line. Wider: one row
+          (a list of values gets its own line, it grows with the chips). */}
       <div className="flex flex-wrap items-center gap-2">
-        <NotToggle checked={!!rule.not} onChange={(not) => setRule({ not })} />
-        <select className={cx(fieldClass, 'w-full sm:w-56')} value={rule.field} onChange={(e) => chooseField(e.target.value)} aria-label={t.builder.field} data-testid="rule-field">
+        <NotToggle className="order-1" checked={!!rule.not} onChange={(not) => setRule({ not })} />
+        <button type="button" className={cx(secondaryButtonClass, 'order-2 ml-auto px-2 text-red-700 sm:order-5')} onClick={() => change(path, () => null)} aria-label={t.builder.remove} data-testid="remove-rule">
+          ✕
+        </button>
+        <select className={cx(fieldClass, 'order-3 w-full sm:order-2 sm:w-56')} value={rule.field} onChange={(e) => chooseField(e.target.value)} aria-label={t.builder.field} data-testid="rule-field">
           {!field ? <option value={rule.field}>{rule.field}</option> : null}
           {byCategory.map(([category, list]) => (
             <optgroup key={category} label={t.builder.categories[category as keyof typeof t.builder.categories] ?? category}>
@@ -382,22 +387,19 @@ function RuleEditor({ rule, path, fieldById, fields, operators, options, errors,
             </optgroup>
           ))}
         </select>
-        <select className={cx(fieldClass, 'w-auto min-w-[8rem] flex-1 sm:flex-none')} value={rule.operator} onChange={(e) => chooseOperator(e.target.value)} aria-label={t.builder.operator} data-testid="rule-operator">
+        <select className={cx(fieldClass, 'order-4 w-full sm:order-3 sm:w-auto sm:min-w-[8rem]')} value={rule.operator} onChange={(e) => chooseOperator(e.target.value)} aria-label={t.builder.operator} data-testid="rule-operator">
           {(field ? operators[field.type] ?? [] : [rule.operator]).map((op) => (
             <option key={op} value={op}>
               {t.builder.operators[op] ?? op}
             </option>
           ))}
         </select>
-        <button type="button" className={cx(secondaryButtonClass, 'px-2 text-red-700')} onClick={() => change(path, () => null)} aria-label={t.builder.remove} data-testid="remove-rule">
-          ✕
-        </button>
+        {field && shapeOf(rule.operator) !== 'none' ? (
+          <div className={cx('order-5 w-full', shapeOf(rule.operator) === 'list' ? 'sm:order-6' : 'sm:order-4 sm:w-auto sm:flex-1')}>
+            <ValueInput field={field} operator={rule.operator} value={rule.value} options={options} onChange={(value) => setRule({ value })} />
+          </div>
+        ) : null}
       </div>
-      {field && shapeOf(rule.operator) !== 'none' ? (
-        <div className="mt-2">
-          <ValueInput field={field} operator={rule.operator} value={rule.value} options={options} onChange={(value) => setRule({ value })} />
-        </div>
-      ) : null}
       {error ? <RuleMessage error={error} /> : null}
     </div>
   );
@@ -424,7 +426,7 @@ function ValueInput({ field, operator, value, options, onChange }: { field: Segm
   if (field.type === 'number') {
     const step = field.integer ? 1 : field.unit === 'probability' ? 0.01 : 'any';
     if (shape === 'pair') return <Pair type="number" step={step} pair={pair} onChange={onChange} />;
-    return <input className={cx(fieldClass, 'w-full sm:w-40')} type="number" inputMode="decimal" step={step} min={field.min} max={field.max} value={text(value)} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.value} data-testid="rule-value" />;
+    return <input className={cx(fieldClass, 'w-full sm:w-36')} type="number" inputMode="decimal" step={step} min={field.min} max={field.max} value={text(value)} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.value} data-testid="rule-value" />;
   }
   if (shape === 'one') {
     return <input className={cx(fieldClass, 'w-full sm:w-64')} type="text" maxLength={100} value={text(value)} placeholder={t.builder.typeValue} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.value} data-testid="rule-value" />;

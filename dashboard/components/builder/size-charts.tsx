@@ -9,13 +9,15 @@ export function SegmentSizeChart({ sizes, currency }: { sizes: { runId: number; 
   const rows = sizes.map((s) => ({ run: `#${s.runId} · ${f.date(s.evaluatedAt.slice(0, 10))}`, [t.builder.customers]: s.customers ?? 0 }));
   return (
     <BarChart
-      className="mt-4 h-60"
+      className="mt-4 h-56"
       data={rows}
       index="run"
       categories={[t.builder.customers]}
       colors={['blue']}
       valueFormatter={(v: number) => f.number(v)}
       yAxisWidth={56}
+      // A few runs: slim bars rather than one slab across the card.
+      barCategoryGap={rows.length < 6 ? '35%' : '10%'}
       showLegend={false}
       showAnimation={false}
     />

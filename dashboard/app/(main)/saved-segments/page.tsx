@@ -77,7 +77,7 @@ export default async function SavedSegmentsPage() {
                     <Td>
                       <SegmentSparkline sizes={[...s.recentSizes].reverse()} />
                     </Td>
-                    <Td className="text-tremor-content">{f.dateTime(s.updatedAt)}</Td>
+                    <Td className="text-tremor-content">{f.date(s.updatedAt.slice(0, 10))}</Td>
                   </tr>
                 );
               })}
