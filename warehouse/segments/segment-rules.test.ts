@@ -160,6 +160,14 @@ describe('compileSegmentRules', () => {
     expect(errorsOf(and(rule('city', 'in', Array.from({ length: MAX_LIST_VALUES + 1 }, (_, i) => `c${i}`))))[0]!.code).toBe('too_many_values');
   });
 
+  it('refuses a hostile tree nested thousands of levels deep without walking it recursively', () => {
+    let hostile: unknown = { type: 'rule', field: 'orders', operator: 'gt', value: 1 };
+    for (let i = 0; i < 20_000; i++) hostile = { type: 'group', combinator: 'and', rules: [hostile] };
+    expect(errorsOf(hostile)).toEqual([expect.objectContaining({ path: '', code: 'too_deep' })]);
+    const wide = and(...Array.from({ length: 50 }, () => and(...Array.from({ length: 50 }, () => rule('orders', 'gt', 1)))));
+    expect(errorsOf(wide)[0]!.code).toBe('too_many_rules');
+  });
+
   it('names a field the snapshot does not have yet instead of failing in the database', () => {
     const columns = new Set(segmentFields.map((f) => f.column).filter((c) => c !== 'last_campaign_open_at'));
     expect(errorsOf(and(rule('last_campaign_open_at', 'in_last', 30)), columns)).toEqual([

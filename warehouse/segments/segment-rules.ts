@@ -274,6 +274,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Checks the tree and compiles it; every problem in the tree is reported at once, each with its path. */
 export function compileSegmentRules(input: unknown, options: CompileOptions): CompileResult {
   if (!isCalendarDay(options.today)) throw new Error(`compileSegmentRules: today must be YYYY-MM-DD, got ${JSON.stringify(options.today)}`);
+  // Depth and size first, without recursion: a hostile body nested thousands of levels deep is
+  // refused before the schema walks it recursively.
+  const size = measureTree(input);
+  if (size.depth > MAX_DEPTH) return { ok: false, errors: [ruleError('', 'too_deep')] };
+  if (size.nodes > MAX_NODES + 1) return { ok: false, errors: [ruleError('', 'too_many_rules')] };
   const parsed = ruleTreeSchema.safeParse(input);
   if (!parsed.success) {
     // Report each structural problem at the rule or group it is in.
@@ -416,6 +421,25 @@ function compileCondition(rule: RuleCondition, path: string, options: CompileOpt
         : { sql: positive(`${column} >= ${dayStart()}`), values: [addDays(date.value, 1)] };
     }
   }
+}
+
+/** Group nesting and node count of an unchecked tree, walked with an explicit stack (stops early when too big). */
+function measureTree(input: unknown): { depth: number; nodes: number } {
+  let depth = 0;
+  let nodes = 0;
+  const stack: { node: unknown; level: number }[] = [{ node: input, level: 1 }];
+  while (stack.length > 0) {
+    const { node, level } = stack.pop()!;
+    nodes++;
+    if (nodes > MAX_NODES + 1 || level > MAX_DEPTH) return { depth: Math.max(depth, level), nodes };
+    const rules = node !== null && typeof node === 'object' ? (node as { rules?: unknown }).rules : undefined;
+    if (Array.isArray(rules)) {
+      depth = Math.max(depth, level);
+      for (const child of rules) if (child !== null && typeof child === 'object' && (child as { type?: unknown }).type === 'group') stack.push({ node: child, level: level + 1 });
+      else nodes++;
+    }
+  }
+  return { depth, nodes };
 }
 
 /** NULL (a missing value) never matches a positive condition. */

@@ -55,11 +55,14 @@ export type CountResult = { ok: true; count: SegmentCount; runId: number } | { o
  */
 export async function countRules(rules: unknown): Promise<CountResult> {
   const today = await getToday();
-  return cachedFromSnapshot(`rule-count|${today}|${JSON.stringify(rules)}`, async (db, info) => {
+  const count = async (db: DuckDb, info: SnapshotInfo): Promise<CountResult> => {
     const compiled = await compileForSnapshot(db, rules, { today });
     if (!compiled.ok) return compiled;
     return { ok: true, count: await countSegment(db, compiled.condition), runId: info.runId };
-  });
+  };
+  const key = JSON.stringify(rules);
+  // Large trees are not remembered: 500 of them would hold a lot of memory for little gain.
+  return key.length <= 4096 ? cachedFromSnapshot(`rule-count|${today}|${key}`, count) : withSnapshot(count);
 }
 
 export interface BuilderOptions extends FieldOptions {

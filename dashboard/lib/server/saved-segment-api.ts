@@ -5,7 +5,7 @@ import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
 import type { Session } from '../../../lib/auth.ts';
 import { canEditSegment, savedSegmentInputSchema, type SavedSegment, type SavedSegmentInput } from '../../../lib/saved-segments.ts';
-import type { RuleError } from '../../../warehouse/index.ts';
+import { SegmentRulesError, type RuleError } from '../../../warehouse/index.ts';
 import { getVisibleSegment, parseSavedSegmentId } from '../data/saved-segments.ts';
 import type { Dictionary } from '../i18n/index.ts';
 import { ruleErrorText } from '../rule-text.ts';
@@ -64,5 +64,8 @@ export function requireEditable(segment: SavedSegment, session: Session): void {
 /** Warehouse errors the caller can act on become 4xx/503 answers. */
 export function translateWarehouseError(error: unknown): never {
   if (error instanceof NoSnapshotError) throw new ApiError(503, 'no_snapshot', error.message);
+  // A saved definition that no longer compiles on this snapshot (e.g. a field it lacks): the client's
+  // request was fine, the segment cannot be evaluated now.
+  if (error instanceof SegmentRulesError) throw new ApiError(409, 'invalid_rules', error.message, 'definition');
   throw error;
 }
