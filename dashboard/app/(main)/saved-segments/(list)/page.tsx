@@ -1,13 +1,13 @@
 // Saved segments: the ones this user may see (their own, shared ones; admins all) with owner, type,
 // visibility, current size, change since the previous run and a sparkline of the size per run.
-import { can } from '../../../../lib/auth-roles.ts';
-import { listSavedSegments } from '../../../../lib/saved-segments.ts';
-import { SegmentSparkline } from '../../../components/builder/size-charts.tsx';
-import { buttonClass, linkClass, secondaryButtonClass } from '../../../components/data-ui.tsx';
-import { Badge, Card, EmptyState, PageHeader, ScrollTable, Td, Th } from '../../../components/ui.tsx';
-import { createFormatters } from '../../../lib/format.ts';
-import { getServerContext } from '../../../lib/server/context.ts';
-import { requirePage } from '../../../lib/server/session.ts';
+import { can } from '../../../../../lib/auth-roles.ts';
+import { listSavedSegments } from '../../../../../lib/saved-segments.ts';
+import { SegmentSparkline } from '../../../../components/builder/size-charts.tsx';
+import { buttonClass, linkClass, secondaryButtonClass } from '../../../../components/data-ui.tsx';
+import { Badge, Card, EmptyState, PageHeader, ScrollTable, Td, Th } from '../../../../components/ui.tsx';
+import { createFormatters } from '../../../../lib/format.ts';
+import { getServerContext } from '../../../../lib/server/context.ts';
+import { requirePage } from '../../../../lib/server/session.ts';
 
 export const metadata = { title: 'Saved segments' };
 
