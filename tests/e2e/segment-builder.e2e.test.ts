@@ -284,8 +284,9 @@ describe('saved segment API', () => {
     const size = (detail.json.count as { customers: number }).customers;
     expect(size).toBeGreaterThan(25);
     const seen: number[] = [];
+    const runId = (detail.json.runId as number) ?? 0;
     for (let after = 0, pages = 0; pages < 100; pages++) {
-      const page = await api('GET', `/api/saved-segments/${vipId}/members?after=${after}&limit=100`, analyst);
+      const page = await api('GET', `/api/saved-segments/${vipId}/members?after=${after}&limit=100&run=${runId}`, analyst);
       expect(page.status).toBe(200);
       const rows = page.json.rows as { id: number; person: { email: string | null } | null }[];
       seen.push(...rows.map((r) => r.id));
@@ -295,6 +296,8 @@ describe('saved segment API', () => {
     expect(seen.length).toBe(size);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
     expect((await api('GET', `/api/saved-segments/${vipId}/members?after=abc`, analyst)).status).toBe(400);
+    // Asking for another run's snapshot: start again rather than mix two snapshots.
+    expect((await api('GET', `/api/saved-segments/${vipId}/members?run=${runId + 1}`, analyst)).status).toBe(409);
 
     const comparison = await api('GET', `/api/saved-segments/compare?a=${savedId}&b=${vipId}`, analyst);
     expect(comparison.status).toBe(200);

@@ -174,9 +174,23 @@ export interface SavedMembersPage {
   runId: number;
 }
 
-/** Members after a customer id, in id order, personal data masked unless `unmasked`. */
-export async function getSavedSegmentMembers(segment: SavedSegment, afterId: number, limit: number, options: { unmasked: boolean }): Promise<SavedMembersPage> {
-  const { rows, runId } = await withSavedSegment(segment, async (db, condition, info) => ({ rows: await readMembersAfter(db, condition, pageColumns, afterId, limit + 1), runId: info.runId }));
+/** Raised when a client paging through members asks for the run it started on and a newer one is published. */
+export class SnapshotChangedError extends Error {
+  constructor(readonly expected: number, readonly current: number) {
+    super(`The data changed (run ${expected} → ${current}) while paging: start again from the first page.`);
+  }
+}
+
+/**
+ * Members after a customer id, in id order, personal data masked unless `unmasked`. With `runId`, the
+ * page must come from that run's snapshot (SnapshotChangedError otherwise), so a client walking all
+ * members never mixes two snapshots.
+ */
+export async function getSavedSegmentMembers(segment: SavedSegment, afterId: number, limit: number, options: { unmasked: boolean; runId?: number }): Promise<SavedMembersPage> {
+  const { rows, runId } = await withSavedSegment(segment, async (db, condition, info) => {
+    if (options.runId !== undefined && options.runId !== info.runId) throw new SnapshotChangedError(options.runId, info.runId);
+    return { rows: await readMembersAfter(db, condition, pageColumns, afterId, limit + 1), runId: info.runId };
+  });
   const page = rows.slice(0, limit);
   const people = await getPeople(
     page.map((r) => Number(r.customer_id)),
