@@ -395,7 +395,7 @@ function RuleEditor({ rule, path, fieldById, fields, operators, options, errors,
           ))}
         </select>
         {field && shapeOf(rule.operator) !== 'none' ? (
-          <div className={cx('order-5 w-full', shapeOf(rule.operator) === 'list' ? 'sm:order-6' : 'sm:order-4 sm:w-auto sm:flex-1')}>
+          <div className={cx('order-5 w-full', shapeOf(rule.operator) === 'list' ? 'sm:order-6' : 'sm:order-4 sm:w-auto sm:min-w-[7rem] sm:flex-1')}>
             <ValueInput field={field} operator={rule.operator} value={rule.value} options={options} onChange={(value) => setRule({ value })} />
           </div>
         ) : null}
@@ -421,15 +421,15 @@ function ValueInput({ field, operator, value, options, onChange }: { field: Segm
       );
     }
     if (shape === 'pair') return <Pair type="date" pair={pair} onChange={onChange} />;
-    return <input className={cx(fieldClass, 'w-full sm:w-48')} type="date" value={text(value)} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.value} data-testid="rule-value" />;
+    return <input className={cx(fieldClass, 'w-full')} type="date" value={text(value)} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.value} data-testid="rule-value" />;
   }
   if (field.type === 'number') {
     const step = field.integer ? 1 : field.unit === 'probability' ? 0.01 : 'any';
     if (shape === 'pair') return <Pair type="number" step={step} pair={pair} onChange={onChange} />;
-    return <input className={cx(fieldClass, 'w-full sm:w-36')} type="number" inputMode="decimal" step={step} min={field.min} max={field.max} value={text(value)} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.value} data-testid="rule-value" />;
+    return <input className={cx(fieldClass, 'w-full')} type="number" inputMode="decimal" step={step} min={field.min} max={field.max} value={text(value)} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.value} data-testid="rule-value" />;
   }
   if (shape === 'one') {
-    return <input className={cx(fieldClass, 'w-full sm:w-64')} type="text" maxLength={100} value={text(value)} placeholder={t.builder.typeValue} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.value} data-testid="rule-value" />;
+    return <input className={cx(fieldClass, 'w-full')} type="text" maxLength={100} value={text(value)} placeholder={t.builder.typeValue} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.value} data-testid="rule-value" />;
   }
   // Lists: region, city, tags, segments… — chips of the chosen values and a picker of the others.
   const chosen = Array.isArray(value) ? (value as unknown[]).map(String) : [];

@@ -101,7 +101,7 @@ function ComparisonView({ comparison, f, t }: { comparison: Awaited<ReturnType<t
   const share = (n: number, of: number) => (of > 0 ? n / of : 0);
   const row = (label: string, value: (s: ComparedSegment) => string, testId?: string) => (
     <tr key={label} data-testid={testId}>
-      <Th className="normal-case tracking-normal">{label}</Th>
+      <Th className="whitespace-normal normal-case tracking-normal">{label}</Th>
       <Td className="text-right tabular-nums">{value(a)}</Td>
       <Td className="text-right tabular-nums">{value(b)}</Td>
     </tr>
@@ -129,8 +129,8 @@ function ComparisonView({ comparison, f, t }: { comparison: Awaited<ReturnType<t
           <thead>
             <tr>
               <Th>{t.builder.measure}</Th>
-              <Th className="max-w-[10rem] truncate text-right">{a.segment.name}</Th>
-              <Th className="max-w-[10rem] truncate text-right">{b.segment.name}</Th>
+              <Th className="max-w-[6.5rem] truncate text-right sm:max-w-[12rem]">{a.segment.name}</Th>
+              <Th className="max-w-[6.5rem] truncate text-right sm:max-w-[12rem]">{b.segment.name}</Th>
             </tr>
           </thead>
           <tbody data-testid="compare-figures">
@@ -149,8 +149,8 @@ function ComparisonView({ comparison, f, t }: { comparison: Awaited<ReturnType<t
             <thead>
               <tr>
                 <Th>{t.builder.measure}</Th>
-                <Th className="max-w-[8rem] truncate text-right">{a.segment.name}</Th>
-                <Th className="max-w-[8rem] truncate text-right">{b.segment.name}</Th>
+                <Th className="max-w-[6.5rem] truncate text-right sm:max-w-[9rem]">{a.segment.name}</Th>
+                <Th className="max-w-[6.5rem] truncate text-right sm:max-w-[9rem]">{b.segment.name}</Th>
               </tr>
             </thead>
             <tbody>
