@@ -1,9 +1,10 @@
 // Two saved segments side by side on the same snapshot: size, revenue and value, profile means, top
 // regions, and the overlap (customers in both). The choice is a plain GET form, so it works before
 // any script has loaded and the comparison has a URL.
+import type { ReactNode } from 'react';
 import { listSavedSegments } from '../../../../../lib/saved-segments.ts';
 import { buttonClass, fieldClass, linkClass } from '../../../../components/data-ui.tsx';
-import { Card, EmptyState, Notice, PageHeader, ScrollTable, Td, Th, Title } from '../../../../components/ui.tsx';
+import { Card, EmptyState, Notice, PageHeader, Td, Th, Title } from '../../../../components/ui.tsx';
 import { compareSegments, getVisibleSegment, parseSavedSegmentId, type ComparedSegment } from '../../../../lib/data/saved-segments.ts';
 import { createFormatters } from '../../../../lib/format.ts';
 import { fill } from '../../../../lib/i18n/index.ts';
@@ -125,7 +126,7 @@ function ComparisonView({ comparison, f, t }: { comparison: Awaited<ReturnType<t
       </Card>
       <Card className="mt-4">
         <Title>{t.builder.figures}</Title>
-        <ScrollTable className="mt-3">
+        <FitTable>
           <thead>
             <tr>
               <Th>{t.builder.measure}</Th>
@@ -140,12 +141,12 @@ function ComparisonView({ comparison, f, t }: { comparison: Awaited<ReturnType<t
             {row(t.builder.expectedValue, (s) => f.moneyCompact(s.profile.expectedValue))}
             {row(t.builder.highRisk, (s) => f.number(s.profile.highRisk))}
           </tbody>
-        </ScrollTable>
+        </FitTable>
       </Card>
       <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card>
           <Title>{t.builder.profile}</Title>
-          <ScrollTable className="mt-3">
+          <FitTable>
             <thead>
               <tr>
                 <Th>{t.builder.measure}</Th>
@@ -160,7 +161,7 @@ function ComparisonView({ comparison, f, t }: { comparison: Awaited<ReturnType<t
                 return row(t.builder.measures[m] ?? m, (s) => format(s.profile.means[m]));
               })}
             </tbody>
-          </ScrollTable>
+          </FitTable>
         </Card>
         <Card>
           <Title>{t.builder.topRegions}</Title>
@@ -182,6 +183,15 @@ function ComparisonView({ comparison, f, t }: { comparison: Awaited<ReturnType<t
         </Card>
       </div>
     </>
+  );
+}
+
+/** A three-column table that wraps its labels to fit a phone (ScrollTable keeps every cell on one line). */
+function FitTable({ children }: { children: ReactNode }) {
+  return (
+    <div className="-mx-4 mt-3 overflow-x-auto sm:mx-0">
+      <table className="w-full border-collapse text-left text-tremor-default">{children}</table>
+    </div>
   );
 }
 
