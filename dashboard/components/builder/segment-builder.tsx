@@ -367,15 +367,15 @@ function RuleEditor({ rule, path, fieldById, fields, operators, options, errors,
   };
 
   return (
-    <div className={cx('rounded-tremor-small border bg-tremor-background p-2', error && !unfinished.has(error.code) ? 'border-red-300' : 'border-tremor-border')} data-testid="rule">
-      {/* Phone: NOT and remove on top, then field, condition and value one per line. Wider: one row
-          (a list of values gets its own line, it grows with the chips). */}
+    <div className={cx('relative rounded-tremor-small border bg-tremor-background p-2 pr-11', error && !unfinished.has(error.code) ? 'border-red-300' : 'border-tremor-border')} data-testid="rule">
+      {/* Remove sits in the corner; the rest is one row on wider screens (a list of values gets its own
+          line, it grows with the chips) and one control per line on a phone. */}
+      <button type="button" className={cx(secondaryButtonClass, 'absolute right-2 top-2 px-2 text-red-700')} onClick={() => change(path, () => null)} aria-label={t.builder.remove} data-testid="remove-rule">
+        ✕
+      </button>
       <div className="flex flex-wrap items-center gap-2">
         <NotToggle className="order-1" checked={!!rule.not} onChange={(not) => setRule({ not })} />
-        <button type="button" className={cx(secondaryButtonClass, 'order-2 ml-auto px-2 text-red-700 sm:order-5')} onClick={() => change(path, () => null)} aria-label={t.builder.remove} data-testid="remove-rule">
-          ✕
-        </button>
-        <select className={cx(fieldClass, 'order-3 w-full sm:order-2 sm:w-56')} value={rule.field} onChange={(e) => chooseField(e.target.value)} aria-label={t.builder.field} data-testid="rule-field">
+        <select className={cx(fieldClass, 'order-3 w-full sm:order-2 sm:w-52')} value={rule.field} onChange={(e) => chooseField(e.target.value)} aria-label={t.builder.field} data-testid="rule-field">
           {!field ? <option value={rule.field}>{rule.field}</option> : null}
           {byCategory.map(([category, list]) => (
             <optgroup key={category} label={t.builder.categories[category as keyof typeof t.builder.categories] ?? category}>
@@ -387,7 +387,7 @@ function RuleEditor({ rule, path, fieldById, fields, operators, options, errors,
             </optgroup>
           ))}
         </select>
-        <select className={cx(fieldClass, 'order-4 w-full sm:order-3 sm:w-auto sm:min-w-[8rem]')} value={rule.operator} onChange={(e) => chooseOperator(e.target.value)} aria-label={t.builder.operator} data-testid="rule-operator">
+        <select className={cx(fieldClass, 'order-4 w-full sm:order-3 sm:w-36')} value={rule.operator} onChange={(e) => chooseOperator(e.target.value)} aria-label={t.builder.operator} data-testid="rule-operator">
           {(field ? operators[field.type] ?? [] : [rule.operator]).map((op) => (
             <option key={op} value={op}>
               {t.builder.operators[op] ?? op}
@@ -395,7 +395,7 @@ function RuleEditor({ rule, path, fieldById, fields, operators, options, errors,
           ))}
         </select>
         {field && shapeOf(rule.operator) !== 'none' ? (
-          <div className={cx('order-5 w-full', shapeOf(rule.operator) === 'list' ? 'sm:order-6' : 'sm:order-4 sm:w-auto sm:min-w-[7rem] sm:flex-1')}>
+          <div className={cx('order-5 w-full', shapeOf(rule.operator) === 'list' ? 'sm:order-6' : 'sm:order-4 sm:w-auto sm:min-w-[6rem] sm:flex-1')}>
             <ValueInput field={field} operator={rule.operator} value={rule.value} options={options} onChange={(value) => setRule({ value })} />
           </div>
         ) : null}
@@ -415,7 +415,7 @@ function ValueInput({ field, operator, value, options, onChange }: { field: Segm
     if (operator === 'in_last' || operator === 'not_in_last') {
       return (
         <span className="inline-flex items-center gap-2">
-          <input className={cx(fieldClass, 'w-24')} type="number" inputMode="numeric" min={1} max={3660} step={1} value={text(value)} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.days} data-testid="rule-value" />
+          <input className={cx(fieldClass, 'w-16')} type="number" inputMode="numeric" min={1} max={3660} step={1} value={text(value)} onChange={(e) => onChange(e.target.value)} aria-label={t.builder.days} data-testid="rule-value" />
           <span className="text-tremor-default text-tremor-content">{t.builder.days}</span>
         </span>
       );
