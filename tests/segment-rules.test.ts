@@ -17,7 +17,8 @@ import {
   operatorsByType,
   profileSegment,
   quoteLiteral,
-  readMemberBatches,
+  isoFromEpochMs,
+  openMemberColumns,
   readMembersAfter,
   segmentFields,
   withSegmentCondition,
@@ -332,6 +333,30 @@ describe('compiled segment rules on DuckDB', () => {
   });
 });
 
+/** Every member through the export reader, text looked up in its dictionary and times as ISO text. */
+async function readAllColumns(condition: CompiledCondition, columns: ('region' | 'tags' | 'monetary' | 'last_order_at')[], rowsPerRange?: number) {
+  const reader = await openMemberColumns(db, condition, columns, { rowsPerRange });
+  const rows: { id: number; region?: string | null; tags?: string | null; monetary?: number; last_order_at?: string | null }[] = [];
+  try {
+    for (const range of reader.ranges) {
+      const batch = await reader.read(range);
+      for (let i = 0; i < batch.rowCount; i++) {
+        const row: (typeof rows)[number] = { id: batch.ids[i]! };
+        for (const c of columns) {
+          const v = batch.values[c]![i]!;
+          if (c === 'region' || c === 'tags') row[c] = Number.isNaN(v) ? null : reader.dictionaries.get(c)![v - 1]!;
+          else if (c === 'last_order_at') row[c] = isoFromEpochMs(v);
+          else row[c] = v;
+        }
+        rows.push(row);
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+  return rows;
+}
+
 describe('segment evaluation', () => {
   const compile = (tree: RuleGroup): CompiledCondition => {
     const result = compileSegmentRules(tree, { today });
@@ -355,9 +380,17 @@ describe('segment evaluation', () => {
     const expected = customers.filter((c) => matches(c, east)).map((c) => c.customer_id as number).sort((a, b) => a - b);
     const ids = Array.from(await listMemberIds(db, compile(east)));
     expect(ids).toEqual(expected);
-    const batched: number[] = [];
-    for await (const batch of readMemberBatches(db, compile(east), ['region', 'monetary', 'last_order_at'], { rowsPerRange: 250 })) batched.push(...batch.map((r) => Number(r.customer_id)));
-    expect(batched).toEqual(expected);
+    // Export batches: every member once, in order, with text, money and times as they are stored.
+    const exported = await readAllColumns(compile(east), ['region', 'tags', 'monetary', 'last_order_at'], 250);
+    expect(exported.map((r) => r.id)).toEqual(expected);
+    const byId = new Map(customers.map((c) => [c.customer_id as number, c]));
+    for (const r of exported) {
+      const c = byId.get(r.id)!;
+      expect(r.region).toBe(c.region);
+      expect(r.tags).toBe(c.tags === null ? null : (c.tags as string[]).join('; '));
+      expect(r.monetary).toBeCloseTo(c.monetary as number, 2);
+      expect(r.last_order_at).toBe(c.last_order_at === null ? null : `${(c.last_order_at as string).slice(0, 19)}Z`);
+    }
     const paged: number[] = [];
     for (let after = 0; ; ) {
       const page = await readMembersAfter(db, compile(east), ['city'], after, 100);
@@ -367,15 +400,14 @@ describe('segment evaluation', () => {
     }
     expect(paged).toEqual(expected);
     // A frozen list (plus an id that is no longer in the warehouse) evaluates the same way.
-    const frozen = await withSegmentCondition(db, { kind: 'members', ids: [...ids, 999_999_999] }, { today }, async (condition) => {
-      const all: number[] = [];
-      for await (const batch of readMemberBatches(db, condition, ['region'])) all.push(...batch.map((r) => Number(r.customer_id)));
-      return { count: await countSegment(db, condition), batched: all };
-    });
+    const frozen = await withSegmentCondition(db, { kind: 'members', ids: [...ids, 999_999_999] }, { today }, async (condition) => ({
+      count: await countSegment(db, condition),
+      batched: (await readAllColumns(condition, ['region'])).map((r) => r.id),
+    }));
     expect(frozen.count.customers).toBe(expected.length);
     expect(frozen.batched).toEqual(expected);
-    // The temp table is gone afterwards.
-    expect(await db.all("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'segment_members_%'")).toEqual([]);
+    // The temp tables (frozen ids, dictionaries) are gone afterwards.
+    expect(await db.all("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'segment_%'")).toEqual([]);
   });
 
   it('counts the overlap of two segments and profiles each', async () => {

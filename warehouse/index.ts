@@ -25,4 +25,4 @@ export {
 export * from './metrics/query-metrics.ts';
 export * from './segments/segment-rules.ts';
 export * from './segments/evaluate-segment.ts';
-export { memberColumns, profileMeasures, type MemberColumn, type ProfileMeasure } from './segments/segment.queries.ts';
+export { memberColumnKind, memberColumns, profileMeasures, type MemberColumn, type MemberColumnKind, type ProfileMeasure } from './segments/segment.queries.ts';

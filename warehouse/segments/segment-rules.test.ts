@@ -75,7 +75,7 @@ describe('compileSegmentRules', () => {
     };
     const { where, values } = compiled(tree);
     expect(where).toBe(
-      '(coalesce("region" IN (?), false) AND (NOT (coalesce("frequency" >= ?, false) OR (NOT coalesce(list_has_any("tags", [?]::VARCHAR[]), false)))))',
+      '(coalesce("region" IN (?), false) AND (NOT (coalesce("frequency" >= ?, false) OR (NOT coalesce(list_contains("tags", ?), false)))))',
     );
     expect(values).toEqual(['East', 3, 'vip']);
   });
