@@ -448,8 +448,10 @@ function positive(sql: string): string {
   return `coalesce(${sql}, false)`;
 }
 
+/** The first instant of a day given as YYYY-MM-DD, in the session time zone (the marts' days). */
 function dayStart(): string {
-  return 'CAST(CAST(? AS DATE) AS TIMESTAMPTZ)';
+  // Straight from text: a day cast through DATE cost a third more per row on a million customers.
+  return 'CAST(? AS TIMESTAMPTZ)';
 }
 
 function placeholders(n: number): string {
