@@ -103,8 +103,8 @@ export type ExportPersonField = (typeof exportPersonFields)[number];
 
 /**
  * Chosen personal fields of the customers with these ids, or of every customer with an id in
- * (fromId, toId] (cheaper per row when most of the range is wanted: one index range scan). Rows come
- * back as arrays [id, ...fields]: an export of 500,000 customers makes no row objects.
+ * (fromId, toId]. Rows come back as arrays [id, ...fields]: an export of 500,000 customers makes no
+ * row objects.
  */
 export function selectPeopleForExport(fields: readonly ExportPersonField[], which: { ids: readonly number[] } | { fromId: number; toId: number }): Sql {
   const columns = fields.map((f) => ({ name: 'name', email: 'email', phone: 'phone', company: 'company' })[f]).join(', ');

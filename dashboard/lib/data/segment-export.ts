@@ -6,7 +6,8 @@
 //
 // Speed (500,000 members): the warehouse hands over numbers only (text as dictionary numbers, see
 // openMemberColumns), each distinct text is formatted once, and while one batch is written the next
-// one is already being read from DuckDB and PostgreSQL.
+// one is already being read from DuckDB and PostgreSQL; the file is not gzipped on the fly (see the
+// export route), which cost more CPU than everything else together.
 import 'server-only';
 import { PassThrough, Readable } from 'node:stream';
 import { Float64, Int64, RecordBatchStreamWriter, Table, TimestampMillisecond, Utf8, vectorFromArray, type RecordBatch, type Vector } from 'apache-arrow';
@@ -97,9 +98,6 @@ interface ExportBatch {
   csv: ((i: number) => string)[];
 }
 
-/** Segments of at least this share of all customers read personal data by id range, not by id list. */
-const RANGE_READ_SHARE = 0.25;
-
 export interface PreparedExport {
   /** Members in the file (counted on the snapshot the file is read from). */
   rowCount: number;
@@ -136,11 +134,10 @@ export async function prepareExport(segment: SavedSegment, format: SavedExportFo
         let finish!: () => void;
         const finished = new Promise<void>((r) => (finish = r));
         let started = false;
-        const byRange = count.customerShare >= RANGE_READ_SHARE;
         async function* batches(): AsyncGenerator<ExportBatch> {
           started = true;
           try {
-            yield* readBatches(reader, columns, personFields, { locale, unmasked: options.unmasked, byRange });
+            yield* readBatches(reader, columns, personFields, { locale, unmasked: options.unmasked });
           } finally {
             finish();
           }
@@ -172,17 +169,14 @@ async function* readBatches(
   reader: MemberColumnReader,
   columns: readonly ExportColumn[],
   personFields: ExportPersonField[],
-  options: { locale: Locale; unmasked: boolean; byRange: boolean },
+  options: { locale: Locale; unmasked: boolean },
 ): AsyncGenerator<ExportBatch> {
   const formats = columnFormats(reader, columns, personFields, options.locale);
+  // Personal data by the batch's ids (an index probe each): measured faster than reading the whole id
+  // range even when half the customers are members (3.1 s for the range against 2.3 s by ids, 500k).
   const load = async (range: [number, number]): Promise<{ batch: MemberColumnBatch; people: Map<number, (string | null)[]> }> => {
-    if (personFields.length === 0) return { batch: await reader.read(range), people: new Map() };
-    if (options.byRange) {
-      const [batch, people] = await Promise.all([reader.read(range), getPeopleForExport(personFields, { fromId: range[0], toId: range[1] }, options)]);
-      return { batch, people };
-    }
     const batch = await reader.read(range);
-    return { batch, people: await getPeopleForExport(personFields, { ids: Array.from(batch.ids) }, options) };
+    return { batch, people: personFields.length === 0 ? new Map() : await getPeopleForExport(personFields, { ids: Array.from(batch.ids) }, options) };
   };
   let next = reader.ranges.length > 0 ? load(reader.ranges[0]!) : null;
   try {
