@@ -24,6 +24,8 @@ export const permissions = [
   'users:manage',
   /** Build segments from rules and save, change or delete them. */
   'segments:build',
+  /** Create and revoke one's own tokens for the public segment API (/api/v1). */
+  'api:tokens',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -43,6 +45,7 @@ export const permissionTable: Record<Permission, readonly Role[]> = {
   'jobs:run': ['admin'],
   'users:manage': ['admin'],
   'segments:build': ['admin', 'manager', 'marketer', 'analyst'],
+  'api:tokens': ['admin', 'manager', 'marketer', 'analyst'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -54,6 +54,7 @@ const envSchema = z.object({
   PULSE_SEED_CUSTOMERS: intInRange(1, 50_000_000).default(20_000),
   PULSE_JOB_HEARTBEAT_SECONDS: intInRange(10, 3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PULSE_API_RATE_LIMIT: intInRange(1, 100_000).default(60),
   PULSE_SECRET_KEY: secretKey.optional(),
   PULSE_SECRET_KEY_PREVIOUS: secretKey.optional(),
 });
@@ -79,6 +80,8 @@ export interface PulseConfig {
   /** A job whose worker stops sending heartbeats for this long is retried elsewhere. */
   jobHeartbeatSeconds: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Requests per minute each API token may make to /api/v1 (in-process sliding window). */
+  apiRateLimit: number;
   /**
    * The key that encrypts secrets Pulse stores (lib/secrets.ts). Unset: a key file generated in the
    * data folder on first use. `secretKeyPrevious` is only read by `pulse keys rotate`.
@@ -124,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     seedCustomers: e.PULSE_SEED_CUSTOMERS,
     jobHeartbeatSeconds: e.PULSE_JOB_HEARTBEAT_SECONDS,
     logLevel: e.LOG_LEVEL,
+    apiRateLimit: e.PULSE_API_RATE_LIMIT,
     secretKey: e.PULSE_SECRET_KEY?.trim(),
     secretKeyPrevious: e.PULSE_SECRET_KEY_PREVIOUS?.trim(),
   };
@@ -171,6 +175,7 @@ export function describeConfig(config: PulseConfig): Record<string, string | num
     PULSE_SEED_CUSTOMERS: config.seedCustomers,
     PULSE_JOB_HEARTBEAT_SECONDS: config.jobHeartbeatSeconds,
     LOG_LEVEL: config.logLevel,
+    PULSE_API_RATE_LIMIT: `${config.apiRateLimit} requests per minute per API token`,
     PULSE_SECRET_KEY: config.secretKey ? '(set, hidden)' : `(key file ${path.join(config.dataDir, 'keys.json')})`,
     PULSE_SECRET_KEY_PREVIOUS: config.secretKeyPrevious ? '(set, hidden)' : '(unset)',
   };
