@@ -418,7 +418,7 @@ describe('API tokens page', () => {
     await signInBrowser(page, 'manager');
     await page.goto(`${server.url}/api-tokens`);
     await page.fill('input[name=name]', 'CRM pull');
-    await page.click('button[type=submit]');
+    await page.click('[data-testid=create-token-submit]');
     const token = (await page.locator('[data-testid=token-text]').textContent({ timeout: 15_000 }))!.trim();
     expect(token).toMatch(/^pulse_/);
     expect((await v1('/api/v1/segments', token)).status).toBe(200);
@@ -445,7 +445,7 @@ describe('API tokens page', () => {
         await page.waitForSelector('[data-testid=create-token-form]');
         expect(await page.locator('html').getAttribute('lang')).toBe(locale);
         await page.fill('input[name=name]', locale === 'en' ? `Newsletter ${viewport.kind}` : `邮件同步 ${viewport.kind}`);
-        await page.click('button[type=submit]');
+        await page.click('[data-testid=create-token-submit]');
         await page.waitForSelector('[data-testid=token-text]');
         await page.locator('[data-testid=api-token]').first().waitFor();
         await page.screenshot({ path: path.join(screenshotDir, `api-tokens-${viewport.kind}-${locale}.png`), fullPage: true });

@@ -107,7 +107,7 @@ export function CreateTokenForm({ allowed }: { allowed: Record<(typeof scopes)[n
         </label>
         {error ? <Notice tone="error">{error}</Notice> : null}
         <div>
-          <button type="submit" className={buttonClass} disabled={busy}>
+          <button type="submit" className={buttonClass} disabled={busy} data-testid="create-token-submit">
             {busy ? a.creating : a.create}
           </button>
         </div>
