@@ -454,6 +454,13 @@ describe('API tokens page', () => {
         await page.context().close();
       }
     }
+    // Someone with no tokens yet sees the empty state (the admin has created none in these tests).
+    const empty = await newPage({ width: 375, height: 812, locale: 'en-US' });
+    await signInBrowser(empty, 'admin');
+    await empty.goto(`${server.url}/api-tokens`);
+    await empty.getByText('No API tokens yet').waitFor();
+    await empty.screenshot({ path: path.join(screenshotDir, 'api-tokens-empty-phone-en.png'), fullPage: true });
+    await empty.context().close();
     // A role without api:tokens gets a real 403 for the page.
     const executive = await fetch(`${server.url}/api-tokens`, { headers: { cookie: await signInCookie('executive') }, redirect: 'manual' });
     expect(executive.status).toBe(403);

@@ -17,6 +17,6 @@ export const pages: PageEntry[] = [
   { href: '/churn', permission: 'page:churn', label: (t) => t.nav.churn, icon: '⚠' },
   { href: '/retention', permission: 'page:retention', label: (t) => t.nav.retention, icon: '↻' },
   { href: '/pipeline', permission: 'page:pipeline', label: (t) => t.nav.pipeline, icon: '⇄' },
-  { href: '/api-tokens', permission: 'api:tokens', label: (t) => t.builder.api.nav, icon: '⚿' },
+  { href: '/api-tokens', permission: 'api:tokens', label: (t) => t.builder.api.nav, icon: '↧' },
   { href: '/admin/users', permission: 'page:admin', label: (t) => t.nav.users, icon: '⚙' },
 ];

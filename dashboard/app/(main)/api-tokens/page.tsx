@@ -1,5 +1,6 @@
 // API tokens: the signed-in user's tokens for the public segment API v1 — create (shown once), list
 // with last use, revoke — and how to pull a segment with curl. Each user sees only their own tokens.
+import { headers } from 'next/headers';
 import { listApiTokens } from '../../../../lib/api-tokens.ts';
 import { can } from '../../../../lib/auth-roles.ts';
 import { CreateTokenForm } from '../../../components/api-tokens/create-token-form.tsx';
@@ -19,12 +20,15 @@ export default async function ApiTokensPage() {
   const f = createFormatters(locale, config.reportingCurrency, config.timeZone);
   const a = t.builder.api;
   const now = Date.now();
-  const curl = `curl -H "Authorization: Bearer $PULSE_TOKEN" \\\n  "<host>/api/v1/segments"\ncurl -H "Authorization: Bearer $PULSE_TOKEN" \\\n  "<host>/api/v1/segments/saved-1/members?limit=500"`;
+  // The address this browser reached the dashboard at, so the example can be pasted as it is.
+  const request = await headers();
+  const origin = `${request.get('x-forwarded-proto') ?? 'http'}://${request.get('x-forwarded-host') ?? request.get('host') ?? 'localhost'}`;
+  const curl = `curl -H "Authorization: Bearer $PULSE_TOKEN" \\\n  "${origin}/api/v1/segments"\ncurl -H "Authorization: Bearer $PULSE_TOKEN" \\\n  "${origin}/api/v1/segments/<id>/members?limit=500"`;
   return (
     <>
       <PageHeader title={a.title} subtitle={a.subtitle} />
       <div className="grid min-w-0 gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <Card>
+        <Card className="lg:self-start">
           <Title className="mb-4">{a.createTitle}</Title>
           <CreateTokenForm
             allowed={{
