@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../ingest/index.ts';
 import { runPipelineNow } from '../jobs/index.ts';
 import { ensureDemoUsers, type DemoUser } from '../lib/auth.ts';
-import type { Role } from '../lib/auth-roles.ts';
+import { can, roles, type Role } from '../lib/auth-roles.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { SlidingWindowLimiter } from '../lib/rate-limit.ts';
@@ -180,6 +180,13 @@ describe('API tokens', () => {
     expect((list.json.tokens as { id: number; name: string }[]).find((t) => t.id === id)!.name).toBe('Mailchimp sync');
     const audit = await env.ctx.pool.query<{ details: { change: string } }>("SELECT details FROM pulse.audit_log WHERE action = 'api_token_change' AND target = $1", [`api_token:${id}`]);
     expect(audit.rows.map((r) => r.details.change)).toEqual(['create']);
+  });
+
+  it('lets exactly the roles the permission table names manage tokens', async () => {
+    for (const role of roles) {
+      const list = await session('GET', '/api/api-tokens', role);
+      expect(list.status, role).toBe(can(role, 'api:tokens') ? 200 : 403);
+    }
   });
 
   it('refuses bad input with the field named, and more than the owner may have', async () => {
