@@ -95,7 +95,8 @@ async function main(): Promise<void> {
     dashboard = await startDashboard({ port: await freePort(), host: '127.0.0.1', env, log: console.log, output: () => undefined });
     const signIn = await fetch(`${dashboard.url}/api/auth/sign-in`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // A sign-in is a state-changing request: it must name this site as its Origin (CSRF check).
+      headers: { 'content-type': 'application/json', origin: dashboard.url },
       body: JSON.stringify({ email: manager.email, password: manager.password }),
     });
     const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('pulse_session='))!.split(';')[0]!;

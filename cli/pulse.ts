@@ -333,6 +333,35 @@ user
     }),
   );
 
+const apiTokens = () => import('./api-tokens.ts');
+const apiToken = program.command('api').description('the public segment API v1').command('token').description("API tokens (a token acts as its owner's role)");
+apiToken
+  .command('create')
+  .description('create a token; prints it once on stdout (Pulse stores only its hash)')
+  .requiredOption('--email <email>', "the owner: the token sees what this user's role may")
+  .requiredOption('--name <name>', 'what the token is for, e.g. "Mailchimp sync"')
+  .option('--scopes <list>', 'comma-separated: segments:read, members:read', 'segments:read,members:read')
+  .option('--pii', "unmask e-mail, phone and address (only if the owner's role may see them)")
+  .option('--days <n>', 'days until it expires (1 to 365)', positiveInt, 90)
+  .action((options: { email: string; name: string; scopes: string; pii?: boolean; days: number }) =>
+    withContext(async (ctx) => {
+      await (await shared()).applyMigrations(ctx);
+      await (await apiTokens()).createTokenCommand(ctx, options);
+    }),
+  );
+apiToken
+  .command('list')
+  .description("a user's tokens (never the token text) with their last use")
+  .requiredOption('--email <email>', 'the owner')
+  .option('--json', 'machine-readable output')
+  .action((options: { email: string; json?: boolean }) => withContext(async (ctx) => (await apiTokens()).listTokensCommand(ctx, options)));
+apiToken
+  .command('revoke')
+  .description('revoke a token at once')
+  .requiredOption('--email <email>', 'the owner')
+  .requiredOption('--id <n>', 'the token id (from list)', positiveInt)
+  .action((options: { email: string; id: number }) => withContext(async (ctx) => (await apiTokens()).revokeTokenCommand(ctx, options)));
+
 program
   .command('demo')
   .description('start everything on embedded defaults: PostgreSQL, demo data, one pipeline run, the worker and the web server')

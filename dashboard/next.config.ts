@@ -40,6 +40,9 @@ const nextConfig: NextConfig = {
     'nodemailer',
     'smtp-server',
     'mailparser',
+    // apache-arrow too: bundled, it resolves to its browser build, which has no Node stream writer
+    // (the Arrow IPC export streams through RecordBatchStreamWriter.throughNode).
+    'apache-arrow',
   ],
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,

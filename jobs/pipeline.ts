@@ -11,6 +11,7 @@ import type { Logger } from '../lib/log.ts';
 import { failInterruptedRuns, finishRun, getRun, insertRun, updateRunStage, upsertRunTable } from '../lib/pipeline-runs.ts';
 import fs from 'node:fs';
 import { runModels, type ModelRunSummary } from '../models/index.ts';
+import { recordSavedSegmentSizes } from './segment-sizes.ts';
 import {
   DuckDb,
   buildSnapshot,
@@ -161,6 +162,8 @@ export async function runPublishStage(ctx: PipelineContext, runId: number): Prom
   const info = publishSnapshot(ctx.config.dataDir, path.join(ctx.config.dataDir, 'warehouse', 'snapshots', run.snapshot), runId);
   pruneSnapshots(ctx.config.dataDir, ctx.config.snapshotsKeep);
   await finishRun(ctx.pool, runId, 'succeeded');
+  // Saved segments' sizes on the new snapshot: after the run has succeeded, and never failing it.
+  await recordSavedSegmentSizes(ctx, info).catch((error: unknown) => ctx.log.warn({ runId, err: errorMessage(error) }, 'saved segment sizes were not recorded'));
   return info;
 }
 

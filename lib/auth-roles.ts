@@ -36,6 +36,10 @@ export const permissions = [
   'reports:admin',
   /** Browse and export the audit log. */
   'audit:view',
+  /** Build segments from rules and save, change or delete them. */
+  'segments:build',
+  /** Create and revoke one's own tokens for the public segment API (/api/v1). */
+  'api:tokens',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -61,6 +65,8 @@ export const permissionTable: Record<Permission, readonly Role[]> = {
   'reports:deliveries': ['admin', 'manager', 'marketer'],
   'reports:admin': ['admin'],
   'audit:view': ['admin'],
+  'segments:build': ['admin', 'manager', 'marketer', 'analyst'],
+  'api:tokens': ['admin', 'manager', 'marketer', 'analyst'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -73,6 +73,7 @@ const envSchema = z.object({
   PULSE_JOB_HEARTBEAT_SECONDS: intInRange(10, 3600).default(30),
   PULSE_ATTRIBUTION_DAYS: intInRange(1, 365).default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PULSE_API_RATE_LIMIT: intInRange(1, 100_000).default(60),
   PULSE_SECRET_KEY: secretKey.optional(),
   PULSE_SECRET_KEY_PREVIOUS: secretKey.optional(),
   PULSE_TRUST_PROXY: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0'),
@@ -108,6 +109,8 @@ export interface PulseConfig {
   /** Days after a campaign's start whose conversions and orders count as its results. */
   attributionDays: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Requests per minute each API token may make to /api/v1 (in-process sliding window). */
+  apiRateLimit: number;
   /**
    * The key that encrypts secrets Pulse stores (lib/secrets.ts). Unset: a key file generated in the
    * data folder on first use. `secretKeyPrevious` is only read by `pulse keys rotate`.
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     jobHeartbeatSeconds: e.PULSE_JOB_HEARTBEAT_SECONDS,
     attributionDays: e.PULSE_ATTRIBUTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    apiRateLimit: e.PULSE_API_RATE_LIMIT,
     secretKey: e.PULSE_SECRET_KEY?.trim(),
     secretKeyPrevious: e.PULSE_SECRET_KEY_PREVIOUS?.trim(),
     trustProxy: e.PULSE_TRUST_PROXY === '1',
@@ -225,6 +229,7 @@ export function describeConfig(config: PulseConfig): Record<string, string | num
     PULSE_JOB_HEARTBEAT_SECONDS: config.jobHeartbeatSeconds,
     PULSE_ATTRIBUTION_DAYS: config.attributionDays,
     LOG_LEVEL: config.logLevel,
+    PULSE_API_RATE_LIMIT: `${config.apiRateLimit} requests per minute per API token`,
     PULSE_SECRET_KEY: config.secretKey ? '(set, hidden)' : `(key file ${path.join(config.dataDir, 'keys.json')})`,
     PULSE_SECRET_KEY_PREVIOUS: config.secretKeyPrevious ? '(set, hidden)' : '(unset)',
     PULSE_TRUST_PROXY: config.trustProxy ? '1 (client address from X-Forwarded-For)' : '0 (client address from the connection)',

@@ -211,6 +211,9 @@ describe('buildMarts', () => {
       tickets_total: 3,
       campaign_opens_90d: 1,
       campaign_clicks_90d: 1,
+      // The latest of each, however old (the open 200 days ago is not the last one).
+      last_campaign_open_at: `${addDays(asOf, -10)} 09:00:00+00`,
+      last_campaign_click_at: `${addDays(asOf, -5)} 09:00:00+00`,
       campaigns_received: 1, // the holdout does not receive
     });
   });

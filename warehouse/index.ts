@@ -24,3 +24,6 @@ export {
   type ValidatedMetricQuery,
 } from './metrics/metric-query.schema.ts';
 export * from './metrics/query-metrics.ts';
+export * from './segments/segment-rules.ts';
+export * from './segments/evaluate-segment.ts';
+export { memberColumnKind, memberColumns, profileMeasures, type MemberColumn, type MemberColumnKind, type ProfileMeasure } from './segments/segment.queries.ts';

@@ -20,3 +20,9 @@ export function scopeKey(scope: OwnerScope): string {
 export function inScope(scope: OwnerScope, ownerId: number | null): boolean {
   return scope === null || (ownerId !== null && scope.includes(ownerId));
 }
+
+/** A compiled segment condition narrowed to the user's owners (unchanged for an unscoped user). */
+export function scopeCondition<C extends { where: string; values: (string | number)[] }>(condition: C, scope: OwnerScope): C {
+  const owners = ownerCondition(scope);
+  return owners ? { ...condition, where: `(${condition.where}) AND ${owners.sql}`, values: [...condition.values, ...owners.values] } : condition;
+}
