@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../ingest/index.ts';
 import { runPipelineNow } from '../jobs/index.ts';
 import { ensureDemoUsers, type DemoUser } from '../lib/auth.ts';
+import { setMfaRequired } from '../lib/mfa.ts';
 import { can, roles, type Role } from '../lib/auth-roles.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
@@ -47,6 +48,9 @@ beforeAll(async () => {
   env = createPulseEnv(database.url, { PULSE_REPORTING_CURRENCY: 'CNY', PULSE_API_RATE_LIMIT: String(RATE_LIMIT) });
   await runPipelineNow(env.ctx, { mode: 'full', trigger: 'test' });
   users = Object.fromEntries((await ensureDemoUsers(env.ctx.pool, env.dataDir)).map((u) => [u.role, u])) as Record<Role, DemoUser>;
+  // Roles sign in with a password here; two-step sign-in (required for admins by default) is tested
+  // in accounts.e2e.test.ts.
+  await setMfaRequired(env.ctx.pool, 'admin', false, { userId: null, email: 'test', role: '' });
   server = await startDashboard({ port: await freePort(), host: '127.0.0.1', env: { ...env.env, LOG_LEVEL: 'warn' }, output: (chunk) => serverOutput.push(chunk) });
   const everyone = await session('POST', '/api/saved-segments', 'marketer', { name: 'Everyone', shared: true, definition: { type: 'group', combinator: 'and', rules: [] } });
   expect(everyone.status).toBe(201);
@@ -80,7 +84,8 @@ async function signInCookie(role: Role): Promise<string> {
   if (known) return known;
   const response = await fetch(`${server.url}/api/auth/sign-in`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // A state-changing request names this site as its Origin (the proxy's CSRF check).
+    headers: { 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify({ email: users[role].email, password: users[role].password }),
   });
   expect(response.status, `sign-in as ${role}`).toBe(200);
@@ -109,7 +114,7 @@ async function toAnswer(response: Response): Promise<Answer> {
 /** A dashboard route as a signed-in user (cookie). */
 async function session(method: string, route: string, role: Role, body?: unknown): Promise<Answer> {
   const cookie = await signInCookie(role);
-  return toAnswer(await fetch(`${server.url}${route}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }));
+  return toAnswer(await fetch(`${server.url}${route}`, { method, headers: { cookie, 'content-type': 'application/json', origin: server.url }, body: body === undefined ? undefined : JSON.stringify(body) }));
 }
 
 /** An API v1 route with a bearer token. */

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../ingest/index.ts';
 import { runPipelineNow } from '../../jobs/index.ts';
 import { ensureDemoUsers, type DemoUser } from '../../lib/auth.ts';
+import { setMfaRequired } from '../../lib/mfa.ts';
 import type { Role } from '../../lib/auth-roles.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { projectRoot } from '../../lib/paths.ts';
@@ -51,6 +52,9 @@ beforeAll(async () => {
   env = createPulseEnv(database.url, { PULSE_REPORTING_CURRENCY: 'CNY' });
   await runPipelineNow(env.ctx, { mode: 'full', trigger: 'e2e' });
   users = Object.fromEntries((await ensureDemoUsers(env.ctx.pool, env.dataDir)).map((u) => [u.role, u])) as Record<Role, DemoUser>;
+  // Roles sign in with a password here; two-step sign-in (required for admins by default) is tested
+  // in accounts.e2e.test.ts.
+  await setMfaRequired(env.ctx.pool, 'admin', false, { userId: null, email: 'test', role: '' });
   server = await startDashboard({ port: await freePort(), host: '127.0.0.1', env: { ...env.env, LOG_LEVEL: 'warn' }, output: (chunk) => serverOutput.push(chunk) });
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   fs.mkdirSync(screenshotDir, { recursive: true });
@@ -78,7 +82,8 @@ function freePort(): Promise<number> {
 async function signInCookie(role: Role): Promise<string> {
   const response = await fetch(`${server.url}/api/auth/sign-in`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // A state-changing request names this site as its Origin (the proxy's CSRF check).
+    headers: { 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify({ email: users[role].email, password: users[role].password }),
   });
   expect(response.status, `sign-in as ${role}`).toBe(200);
@@ -98,7 +103,7 @@ async function signInBrowser(page: Page, role: Role): Promise<void> {
 }
 
 async function api(method: string, route: string, cookie: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${server.url}${route}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(`${server.url}${route}`, { method, headers: { cookie, 'content-type': 'application/json', origin: server.url }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await response.text();
   let json: Record<string, unknown>;
   try {
@@ -247,7 +252,7 @@ describe('saved segment API', () => {
     // The same in Chinese for a user who chose it.
     const zh = await fetch(`${server.url}/api/segment-builder/count`, {
       method: 'POST',
-      headers: { cookie: `${cookie}; pulse_locale=zh-CN`, 'content-type': 'application/json', 'accept-language': 'zh-CN' },
+      headers: { cookie: `${cookie}; pulse_locale=zh-CN`, 'content-type': 'application/json', 'accept-language': 'zh-CN', origin: server.url },
       body: JSON.stringify({ rules: { type: 'group', combinator: 'and', rules: [{ type: 'rule', field: 'spend', operator: 'between', value: [500, 100] }] } }),
     });
     expect(((await zh.json()) as { error: { rules: { message: string }[] } }).error.rules[0]!.message).toBe('第一个值不能大于第二个值。');
