@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAudit, cliActor } from '../lib/audit.ts';
+import { verifyAuditChain } from '../lib/audit-chain.ts';
 import { createUser, ensureDemoUsers, signIn } from '../lib/auth.ts';
 import { BackupError, createBackup, restoreBackup, verifyBackup } from '../lib/backup.ts';
 import { createDecryptStream, createEncryptStream, newFileKey, unwrapFileKey, wrapFileKey } from '../lib/backup-crypto.ts';
@@ -203,7 +204,8 @@ describe('backup and restore drill', () => {
     const after = await fingerprints(restored.url, (t) => (t === 'pulse.audit_log' ? `WHERE id <= ${maxAuditId}` : ''));
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [table, print] of before) {
-      if (table === 'pulse.sessions') continue;
+      // Sessions are not backed up; the chain head moved on to the restore's own entry (checked below).
+      if (table === 'pulse.sessions' || table === 'pulse.audit_chain_head') continue;
       expect(after.get(table), table).toEqual(print);
     }
     expect(after.get('pulse.sessions')!.rows).toBe(0);
@@ -213,6 +215,11 @@ describe('backup and restore drill', () => {
     // The audit log: every entry as it was (ids, times, details), then one entry saying it was restored.
     const added = await pool.query<{ action: string; user_email: string }>('SELECT action, user_email FROM pulse.audit_log WHERE id > $1', [maxAuditId]);
     expect(added.rows).toEqual([{ action: 'restore', user_email: 'drill' }]);
+    // The hash chain is whole: every restored entry links to the one before, and the restore's entry
+    // to the last restored one.
+    const chain = await verifyAuditChain(pool);
+    expect(chain.ok, JSON.stringify(chain)).toBe(true);
+    expect(chain.head?.id).toBe(maxAuditId + 1);
     // Sequences continue after the restored ids, so new rows do not collide.
     const ben = await createUser(pool, { email: 'ben@example.com', password: 'correct horse battery', role: 'analyst' });
     expect(ben.id).toBeGreaterThan(Number((await pool.query<{ n: string }>("SELECT max(id) AS n FROM pulse.users WHERE email <> 'ben@example.com'")).rows[0]!.n));
