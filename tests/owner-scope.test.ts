@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 async function signIn(): Promise<string> {
-  const response = await fetch(`${fx.server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SCOPED) });
+  const response = await fetch(`${fx.server.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin: fx.server.url }, body: JSON.stringify(SCOPED) });
   expect(response.status).toBe(200);
   return response.headers.getSetCookie().find((c) => c.startsWith('pulse_session='))!.split(';')[0]!;
 }

@@ -87,7 +87,8 @@ function cookieFrom(response: Response, name: string): string | undefined {
 }
 
 async function post(pathname: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${server.url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), redirect: 'manual' });
+  // A state-changing request names this site as its Origin (the proxy's CSRF check) unless a test says otherwise.
+  return fetch(`${server.url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url, ...headers }, body: JSON.stringify(body), redirect: 'manual' });
 }
 
 /**
@@ -183,7 +184,7 @@ describe('account routes', () => {
       for (const route of accountRoutes()) {
         const response = await fetch(`${server.url}${route.path}`, {
           method: route.method,
-          headers: { cookie, ...(route.body ? { 'content-type': 'application/json' } : {}) },
+          headers: { cookie, origin: server.url, ...(route.body ? { 'content-type': 'application/json' } : {}) },
           body: route.body ? JSON.stringify(route.body) : undefined,
         });
         const label = `${role} ${route.method} ${route.path} → ${response.status}`;
@@ -193,7 +194,7 @@ describe('account routes', () => {
       }
     }
     for (const route of accountRoutes()) {
-      const response = await fetch(`${server.url}${route.path}`, { method: route.method, headers: { 'content-type': 'application/json' }, body: route.body ? JSON.stringify(route.body) : undefined });
+      const response = await fetch(`${server.url}${route.path}`, { method: route.method, headers: { 'content-type': 'application/json', origin: server.url }, body: route.body ? JSON.stringify(route.body) : undefined });
       expect(response.status, `${route.method} ${route.path} without a session`).toBe(401);
     }
     const adminCookie = await sessionCookieFor(users.admin);
@@ -220,7 +221,7 @@ describe('account routes', () => {
       ['/api/auth/reset', 'POST', { token: 'nope', password: 'whatever is long enough' }, 410, 'token'],
     ];
     for (const [pathname, method, body, status, field] of cases) {
-      const response = await fetch(`${server.url}${pathname}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${server.url}${pathname}`, { method, headers: { cookie, 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(body) });
       const answer = (await response.json()) as { error?: { field?: string; message: string } };
       expect([response.status, answer.error?.field], `${pathname} ${JSON.stringify(body)}: ${answer.error?.message}`).toEqual([status, field]);
     }
@@ -406,7 +407,7 @@ describe('sessions', () => {
     expect(await change.json()).toEqual({ ok: true, sessionsEnded: 1 });
     expect((await fetch(`${server.url}/api/me`, { headers: { cookie: here } })).status).toBe(200);
     expect((await fetch(`${server.url}/api/me`, { headers: { cookie: elsewhere } })).status).toBe(401);
-    const out = await fetch(`${server.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: here, accept: 'application/json' } });
+    const out = await fetch(`${server.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: here, accept: 'application/json', origin: server.url } });
     expect(out.status).toBe(200);
     expect((await auditRows('sign_out', `user:${users.executive.id}`)).map((r) => [r.outcome, r.address])).toEqual([['success', '127.0.0.1']]);
     expect((await auditRows('role_change', `user:${users.executive.id}`)).map((r) => [r.details.from, r.details.to, r.address])).toEqual([

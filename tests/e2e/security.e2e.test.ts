@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAudit } from '../../lib/audit.ts';
 import { verifyAuditChain } from '../../lib/audit-chain.ts';
 import { ensureDemoUsers, type DemoUser } from '../../lib/auth.ts';
+import { setMfaRequired } from '../../lib/mfa.ts';
 import type { Role } from '../../lib/auth-roles.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { projectRoot } from '../../lib/paths.ts';
@@ -55,6 +56,9 @@ beforeAll(async () => {
     segmentId = (await db.one<{ id: number }>('SELECT min(segment_id) AS id FROM models.segments')).id;
   });
   users = Object.fromEntries((await ensureDemoUsers(env.ctx.pool, env.dataDir)).map((u) => [u.role, u])) as Record<Role, DemoUser>;
+  // Roles sign in with a password here; two-step sign-in (required for admins by default) is tested
+  // in accounts.e2e.test.ts.
+  await setMfaRequired(env.ctx.pool, 'admin', false, { userId: null, email: 'test', role: '' });
   await seedAuditEntries();
   server = await startDashboard({ port: await freePort(), host: '127.0.0.1', env: { ...env.env, LOG_LEVEL: 'debug' }, output: (chunk) => serverOutput.push(chunk) });
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });

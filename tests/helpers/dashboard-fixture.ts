@@ -5,6 +5,7 @@ import pg from 'pg';
 import { expect } from 'vitest';
 import type { Role } from '../../lib/auth-roles.ts';
 import { ensureDemoUsers, type DemoUser } from '../../lib/auth.ts';
+import { setMfaRequired } from '../../lib/mfa.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { seedDemoData } from '../../ingest/index.ts';
 import { runPipelineNow } from '../../jobs/index.ts';
@@ -49,6 +50,9 @@ export async function startSeededDashboard(prefix: string, options: { customers:
   const env = createPulseEnv(database.url, { PULSE_REPORTING_CURRENCY: 'CNY' });
   await runPipelineNow(env.ctx, { mode: 'full', trigger: prefix });
   const users = Object.fromEntries((await ensureDemoUsers(env.ctx.pool, env.dataDir)).map((u) => [u.role, u])) as Record<Role, DemoUser>;
+  // Roles sign in with a password here; two-step sign-in (required for admins by default) is tested
+  // in accounts.e2e.test.ts.
+  await setMfaRequired(env.ctx.pool, 'admin', false, { userId: null, email: 'test', role: '' });
   const serverOutput: string[] = [];
   const server = await startDashboard({ port: await freePort(), host: '127.0.0.1', env: { ...env.env, LOG_LEVEL: 'warn' }, output: (chunk) => serverOutput.push(chunk) });
   return {
@@ -60,7 +64,8 @@ export async function startSeededDashboard(prefix: string, options: { customers:
     async signInCookie(role) {
       const response = await fetch(`${server.url}/api/auth/sign-in`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        // A state-changing request names this site as its Origin (the proxy's CSRF check).
+        headers: { 'content-type': 'application/json', origin: server.url },
         body: JSON.stringify({ email: users[role].email, password: users[role].password }),
       });
       expect(response.status, `sign-in as ${role}`).toBe(200);
