@@ -198,13 +198,15 @@ function columnFormats(reader: MemberColumnReader, columns: readonly ExportColum
   return (batch: MemberColumnBatch, people: Map<number, (string | null)[]>): ExportBatch => {
     const cell: ((i: number) => Cell)[] = [];
     const csv: ((i: number) => string)[] = [];
+    // Each row's personal data looked up once, not once per personal column.
+    const person = personFields.length > 0 ? Array.from(batch.ids, (id) => people.get(id)) : [];
     for (const c of columns) {
       if (c.kind === 'id') {
         cell.push((i) => batch.ids[i]!);
         csv.push((i) => String(batch.ids[i]));
       } else if (c.personal) {
         const at = personFields.indexOf(c.personal);
-        const value = (i: number) => people.get(batch.ids[i]!)?.[at] ?? null;
+        const value = (i: number) => person[i]?.[at] ?? null;
         cell.push(value);
         csv.push((i) => csvCell(value(i)));
       } else if (c.key === 'segment') {
