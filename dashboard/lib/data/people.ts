@@ -116,7 +116,9 @@ export type ExportPersonField = (typeof exportPersonFields)[number];
 export function selectPeopleForExport(fields: readonly ExportPersonField[], which: { ids: readonly number[] } | { fromId: number; toId: number }): Sql {
   const columns = fields.map((f) => ({ name: 'name', email: 'email', phone: 'phone', company: 'company' })[f]).join(', ');
   const select = `SELECT id${columns ? `, ${columns}` : ''} FROM pulse_app.customers WHERE deleted_at IS NULL AND `;
-  return 'ids' in which ? { text: `${select}id = ANY($1::bigint[])`, values: [which.ids] } : { text: `${select}id > $1 AND id <= $2`, values: [which.fromId, which.toId] };
+  // The ids go as one array literal: node-pg serialising 20,000 numbers one by one cost a quarter more.
+  if ('ids' in which) return { text: `${select}id = ANY($1::bigint[])`, values: [`{${which.ids.map((id) => (Number.isSafeInteger(id) ? id : 'NULL')).join(',')}}`] };
+  return { text: `${select}id > $1 AND id <= $2`, values: [which.fromId, which.toId] };
 }
 
 /** Personal fields by customer id, e-mail and phone masked unless `unmasked`. */
