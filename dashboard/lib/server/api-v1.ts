@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { authenticateApiToken, principalMay, scopePermission, type ApiPrincipal, type ApiScope } from '../../../lib/api-tokens.ts';
 import { errorMessage } from '../../../lib/errors.ts';
 import { SlidingWindowLimiter, type RateDecision } from '../../../lib/rate-limit.ts';
+import { clientAddress as socketOrProxyAddress } from './client-address.ts';
 import { getServerContext } from './context.ts';
 import { ApiError } from './session.ts';
 
@@ -30,9 +31,11 @@ function rateHeaders(decision: RateDecision): Record<string, string> {
   return { 'x-ratelimit-limit': String(decision.limit), 'x-ratelimit-remaining': String(decision.remaining) };
 }
 
-/** The client's address as the audit log records it (the proxy's forwarded-for when there is one). */
-export function clientAddress(request: NextRequest): string | null {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || null;
+/** The client's address as the audit log records it. */
+export async function clientAddress(request: NextRequest): Promise<string | null> {
+  // The same rule as sign-in throttling: the socket's address, X-Forwarded-For only behind a trusted proxy.
+  const { config } = await getServerContext();
+  return socketOrProxyAddress(request.headers, config.trustProxy);
 }
 
 type TokenHandler<P> = (request: NextRequest, principal: ApiPrincipal, params: P) => Promise<Response>;

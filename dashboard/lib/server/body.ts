@@ -79,3 +79,9 @@ export async function readFormOrJson(request: NextRequest, max = MAX_BODY_BYTES)
   }
   throw new ApiError(415, 'unsupported_media_type', 'The body must be a form (application/x-www-form-urlencoded) or JSON (application/json).');
 }
+
+/** For requests that take no body (DELETE): a body is refused rather than ignored, so a malformed request changes nothing. */
+export async function requireNoBody(request: NextRequest): Promise<void> {
+  const bytes = await readBodyBytes(request);
+  if (bytes.length > 0) throw new ApiError(400, 'unexpected_body', 'This request takes no body.');
+}

@@ -18,7 +18,7 @@ export const GET = apiRoute('api:tokens', async (_request, { session }) => {
 export const POST = apiRoute('api:tokens', async (request, { session }) => {
   const body = await readJsonBody(request);
   const { pool } = await getServerContext();
-  const actor = { userId: session.user.id, userEmail: session.user.email, role: session.user.role, address: clientAddress(request) };
+  const actor = { userId: session.user.id, userEmail: session.user.email, role: session.user.role, address: await clientAddress(request) };
   try {
     // createApiToken validates the body with newApiTokenSchema (zod) and names the field at fault.
     const { token, apiToken } = await createApiToken(pool, session.user, body, actor);

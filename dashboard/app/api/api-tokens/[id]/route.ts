@@ -4,6 +4,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { revokeApiToken } from '../../../../../lib/api-tokens.ts';
 import { clientAddress } from '../../../../lib/server/api-v1.ts';
+import { requireNoBody } from '../../../../lib/server/body.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
 import { ApiError, apiRoute } from '../../../../lib/server/session.ts';
 
@@ -14,8 +15,9 @@ const idSchema = z.string().regex(/^\d{1,15}$/, 'must be a token number').transf
 export const DELETE = apiRoute<{ id: string }>('api:tokens', async (request, { session }, params) => {
   const id = idSchema.safeParse(params.id);
   if (!id.success) throw new ApiError(400, 'bad_id', `id: ${id.error.issues[0]!.message}`, 'id');
+  await requireNoBody(request);
   const { pool } = await getServerContext();
-  const actor = { userId: session.user.id, userEmail: session.user.email, role: session.user.role, address: clientAddress(request) };
+  const actor = { userId: session.user.id, userEmail: session.user.email, role: session.user.role, address: await clientAddress(request) };
   if (!(await revokeApiToken(pool, id.data, session.user.id, actor))) throw new ApiError(404, 'unknown_token', `You have no live API token ${id.data}.`, 'id');
   return NextResponse.json({ revoked: id.data }, { headers: { 'cache-control': 'no-store' } });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { actorOf } from '../../../../../../lib/mfa.ts';
 import { revokeSessionAsAdmin } from '../../../../../../lib/user-admin.ts';
 import { clientInfo, parseInput } from '../../../../../lib/server/account-request.ts';
+import { requireNoBody } from '../../../../../lib/server/body.ts';
 import { getServerContext } from '../../../../../lib/server/context.ts';
 import { ApiError, apiRoute } from '../../../../../lib/server/session.ts';
 
@@ -13,6 +14,7 @@ const params = z.object({ id: z.string().regex(/^\d{1,15}$/, 'must be a session 
 
 export const DELETE = apiRoute<{ id: string }>('users:manage', async (request, { session }, segment) => {
   const { id } = parseInput(params, segment);
+  await requireNoBody(request);
   const { pool } = await getServerContext();
   const revoked = await revokeSessionAsAdmin(pool, id, actorOf(session.user, (await clientInfo(request)).address));
   if (!revoked) throw new ApiError(404, 'not_found', `There is no active session ${id}.`, 'id');

@@ -50,7 +50,7 @@ export const GET = tokenRoute<{ id: string }>('members:read', async (request, pr
     target: `segment:${params.id}`,
     rowCount: page.members.length,
     details: { via: 'api_v1', tokenId: principal.token.id, runId: page.runId, unmasked: page.unmasked, after: cursor?.a ?? 0 },
-    address: clientAddress(request),
+    address: await clientAddress(request),
   });
   return NextResponse.json(page, { headers: { 'cache-control': 'private, no-store' } });
 });
