@@ -345,7 +345,7 @@ describe('subscriptions over the API', () => {
     expect((await call('marketer', 'DELETE', `/api/reports/subscriptions/${id}`)).status).toBe(200);
     expect(await scheduleRow(id)).toBeUndefined();
     expect((await call('marketer', 'GET', '/api/reports/subscriptions')).body).toMatchObject({ subscriptions: expect.not.arrayContaining([expect.objectContaining({ id })]) });
-    const ops = (await auditRows('subscription_change', `subscription:${id}`)).map((r) => `${r.user_email} ${r.details.op}`);
+    const ops = (await auditRows('subscription_change', `subscription:${id}`)).map((r) => `${r.user_email} ${r.details.change}`);
     expect(ops).toEqual(['create', 'update', 'pause', 'resume', 'delete'].map((op) => `${users.marketer.email} ${op}`));
   });
 
