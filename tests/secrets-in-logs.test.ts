@@ -72,7 +72,10 @@ describe('the pulse command', () => {
   it('prints configuration, debug logs, errors and key rotations without any secret', async () => {
     const config = await pulse(['config'], secretEnv());
     expect(config.code).toBe(0);
-    expect(config.output).toMatch(/DATABASE_URL\s+postgres:\/\/postgres:\*\*\*@/);
+    // The test database's password (the embedded server has one; a machine PostgreSQL with trust
+    // authentication may not) shows as ***.
+    if (new URL(database.url).password) expect(config.output).toMatch(/DATABASE_URL\s+postgres:\/\/postgres:\*\*\*@/);
+    else expect(config.output).toMatch(/DATABASE_URL\s+postgres:\/\/postgres@/);
     expect(config.output).toMatch(/PULSE_SECRET_KEY\s+\(set, hidden\)/);
     expect((await pulse(['config', '--json'], secretEnv())).code).toBe(0);
 
@@ -83,9 +86,13 @@ describe('the pulse command', () => {
     expect(rotate.output).toMatch(/remove PULSE_SECRET_KEY_PREVIOUS/);
 
     // Failures: a wrong database password, an unreachable server, a bad secret key value.
+    // (A server with trust authentication, like CI's machine PostgreSQL, accepts any password: the
+    // command then succeeds, and its output must still not show the password it was given.)
     const wrong = await pulse(['status'], { ...secretEnv(), DATABASE_URL: withPassword(database.url, wrongPassword) });
-    expect(wrong.code).toBe(1);
-    expect(wrong.output).toMatch(/password authentication failed/);
+    if (new URL(database.url).password) {
+      expect(wrong.code).toBe(1);
+      expect(wrong.output).toMatch(/password authentication failed/);
+    }
     const unreachable = await pulse(['status'], { ...secretEnv(), DATABASE_URL: withPassword('postgres://pulse@127.0.0.1:1/pulse', wrongPassword) });
     expect(unreachable.code).toBe(1);
     const badKey = await pulse(['config'], { ...secretEnv(), PULSE_SECRET_KEY: `${secretKey.slice(0, 20)}not-base64!` });
@@ -93,7 +100,7 @@ describe('the pulse command', () => {
     expect(badKey.output).toMatch(/PULSE_SECRET_KEY=\(value hidden\)/);
 
     const everything = outputs.join('\n');
-    for (const secret of [databasePassword, wrongPassword, smtpPassword, sourceQueryPassword, secretKey, previousKey, secretKey.slice(0, 20)]) {
+    for (const secret of [databasePassword, wrongPassword, smtpPassword, sourceQueryPassword, secretKey, previousKey, secretKey.slice(0, 20)].filter(Boolean)) {
       expect(everything, 'a secret was printed').not.toContain(secret);
     }
   }, 120_000);
