@@ -36,6 +36,7 @@ export const auditActions = [
   'job_action',
   'api_token_change',
   'segment_change',
+  'campaign_link',
   'backup',
   'restore',
   'key_rotate',

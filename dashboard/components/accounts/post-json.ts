@@ -6,7 +6,7 @@ export interface JsonAnswer<T> {
   body: T & { error?: { code?: string; message?: string; field?: string } };
 }
 
-export async function sendJson<T = Record<string, unknown>>(url: string, body?: unknown, method: 'POST' | 'DELETE' = 'POST'): Promise<JsonAnswer<T>> {
+export async function sendJson<T = Record<string, unknown>>(url: string, body?: unknown, method: 'POST' | 'PUT' | 'DELETE' = 'POST'): Promise<JsonAnswer<T>> {
   try {
     const response = await fetch(url, {
       method,

@@ -1,9 +1,12 @@
 // Campaigns: every campaign in the operational data with its audience, funnel rates, revenue
 // attributed within the window, and its conversion lift over the holdout with a verdict from the
-// 95% interval. Each opens its detail with the breakdowns by segment and churn risk.
+// 95% interval, and the saved segment it targeted where one is linked. Each opens its detail with the
+// breakdowns by segment and churn risk.
+import type { ReactNode } from 'react';
 import { Figure, linkClass } from '../../../../components/data-ui.tsx';
 import { LiftBadge } from '../../../../components/campaigns/lift-badge.tsx';
 import { Card, EmptyState, PageHeader, ScrollTable, Td, Th } from '../../../../components/ui.tsx';
+import { getCampaignTargets, type CampaignTarget } from '../../../../lib/data/campaign-segments.ts';
 import { getCampaigns, type CampaignsData } from '../../../../lib/data/campaigns.ts';
 import { createFormatters } from '../../../../lib/format.ts';
 import { fill } from '../../../../lib/i18n/index.ts';
@@ -13,8 +16,25 @@ import { NoSnapshotError } from '../../../../lib/server/warehouse.ts';
 
 export const metadata = { title: 'Campaigns' };
 
+/** "Segment: <name>" under a campaign's name; nothing when it is not linked, no name for someone else's private segment. */
+function TargetLine({ target, label, hidden }: { target: CampaignTarget | undefined; label: string; hidden: string }): ReactNode {
+  if (!target) return null;
+  return (
+    <span className="block text-xs text-tremor-content" data-testid="campaign-target">
+      {label}:{' '}
+      {target.segmentId === null ? (
+        hidden
+      ) : (
+        <a className={linkClass} href={`/saved-segments/${target.segmentId}`}>
+          {target.segmentName}
+        </a>
+      )}
+    </span>
+  );
+}
+
 export default async function CampaignsPage() {
-  const { t, locale } = await requirePage('page:campaigns', '/campaigns');
+  const { t, locale, session } = await requirePage('page:campaigns', '/campaigns');
   const c = t.campaigns;
   const { config } = await getServerContext();
   let data: CampaignsData;
@@ -42,6 +62,8 @@ export default async function CampaignsPage() {
     );
   }
   const f = createFormatters(locale, data.reportingCurrency, config.timeZone);
+  const targets = await getCampaignTargets(session);
+  const target = (id: number) => <TargetLine target={targets.get(id)} label={c.targetColumn} hidden={c.targetPrivate} />;
   const campaigns = data.campaigns;
   const sum = (pick: (x: (typeof campaigns)[number]) => number) => campaigns.reduce((a, x) => a + pick(x), 0);
 
@@ -81,6 +103,7 @@ export default async function CampaignsPage() {
                     {x.name}
                   </a>
                   <span className="block text-xs text-tremor-content-subtle">{c.channels[x.channel ?? ''] ?? x.channel}</span>
+                  {target(x.id)}
                 </Td>
                 <Td className="tabular-nums">{f.date(x.startedAt)}</Td>
                 <Td className="text-right tabular-nums">{f.number(x.audience)}</Td>
@@ -108,6 +131,7 @@ export default async function CampaignsPage() {
               <p className="text-xs text-tremor-content">
                 {c.conversionRate} {f.percent(x.conversionRate)} · {c.revenue} {f.money(x.revenue)}
               </p>
+              {target(x.id)}
               <LiftBadge m={x} t={t} locale={locale} />
             </li>
           ))}

@@ -1,12 +1,17 @@
 // One campaign: its attribution window, the funnel, targeted against holdout (conversion rate and
 // revenue per customer, the differences with 95% intervals and what they mean), and the same
-// measures by today's segment and churn-risk band of its customers.
+// measures by today's segment and churn-risk band of its customers; and the saved segment it targeted,
+// which roles that build segments can link, change or remove.
 import { notFound } from 'next/navigation';
+import { can } from '../../../../../lib/auth-roles.ts';
+import { listSavedSegments } from '../../../../../lib/saved-segments.ts';
+import { TargetSegmentForm } from '../../../../components/campaigns/target-segment-form.tsx';
 import { LiftBadge } from '../../../../components/campaigns/lift-badge.tsx';
 import { CampaignFunnelChart } from '../../../../components/charts/campaign-funnel-chart.tsx';
 import { Figure, linkClass, segmentLabel } from '../../../../components/data-ui.tsx';
 import { Card, Notice, PageHeader, ScrollTable, Subtle, Td, Th, Title } from '../../../../components/ui.tsx';
 import { formatPoints, liftVerdict } from '../../../../lib/campaign-verdict.ts';
+import { getCampaignTarget, type CampaignTarget } from '../../../../lib/data/campaign-segments.ts';
 import { getCampaign, parseCampaignId, type CampaignMeasures } from '../../../../lib/data/campaigns.ts';
 import { createFormatters, type Formatters } from '../../../../lib/format.ts';
 import { fill, type Dictionary, type Locale } from '../../../../lib/i18n/index.ts';
@@ -91,14 +96,33 @@ function BreakdownTable({ rows, label, t, f, locale, testId }: { rows: (Campaign
   );
 }
 
+function TargetSegmentText({ target, t, f }: { target: CampaignTarget | null; t: Dictionary; f: Formatters }) {
+  const c = t.campaigns;
+  if (!target) return <p className="mt-3 text-tremor-default text-tremor-content">{c.targetNone}</p>;
+  if (target.segmentId === null) return <p className="mt-3 text-tremor-default text-tremor-content">{c.targetPrivate}</p>;
+  return (
+    <p className="mt-3 flex flex-wrap items-baseline gap-x-2 text-tremor-default">
+      <a className={linkClass} href={`/saved-segments/${target.segmentId}`} data-testid="target-segment-name">
+        {target.segmentName}
+      </a>
+      <span className="text-xs text-tremor-content">{fill(c.targetLinked, { who: target.linkedBy ?? '–', date: f.dateTime(target.linkedAt) })}</span>
+    </p>
+  );
+}
+
 export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
   const { id: raw } = await params;
-  const { t, locale } = await requirePage('page:campaigns', `/campaigns/${encodeURIComponent(raw)}`);
+  const { t, locale, session } = await requirePage('page:campaigns', `/campaigns/${encodeURIComponent(raw)}`);
   const id = parseCampaignId(raw);
   if (id === null) notFound();
   const data = await getCampaign(id);
   if (!data) notFound();
-  const { config } = await getServerContext();
+  const { config, pool } = await getServerContext();
+  const canLink = can(session.user.role, 'segments:build');
+  const [target, segments] = await Promise.all([
+    getCampaignTarget(id, session),
+    canLink ? listSavedSegments(pool, { userId: session.user.id, role: session.user.role }) : Promise.resolve([]),
+  ]);
   const f = createFormatters(locale, data.reportingCurrency, config.timeZone);
   const c = t.campaigns;
   const x = data.campaign;
@@ -136,6 +160,13 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           <Figure label={c.revenue} value={f.money(x.revenue)} hint={`${c.buyers}: ${f.number(x.buyers)}`} />
           <Figure label={c.revenuePerCustomer} value={f.money(x.revenuePerCustomer)} />
         </div>
+      </Card>
+
+      <Card className="mb-4" data-testid="target-segment">
+        <Title>{c.target}</Title>
+        <Subtle>{c.targetHint}</Subtle>
+        <TargetSegmentText target={target} t={t} f={f} />
+        {canLink ? <TargetSegmentForm campaignId={x.id} linkedId={target?.segmentId ?? null} linked={target !== null} segments={segments.map((s) => ({ id: s.id, name: s.name }))} /> : null}
       </Card>
 
       <div className="grid grid-cols-1 gap-4 2xl:grid-cols-2">

@@ -1,7 +1,9 @@
-// GET /api/saved-segments/:id — a saved segment with its size, revenue share, profile and size history.
+// GET /api/saved-segments/:id — a saved segment with its size, revenue share, profile, size history and
+// the campaigns that targeted it (with their results).
 // PUT — changes it (owner or admin; a static segment is frozen again); DELETE — deletes it (owner or admin).
 import { NextResponse } from 'next/server';
 import { deleteSavedSegment } from '../../../../../lib/saved-segments.ts';
+import { getSegmentCampaigns } from '../../../../lib/data/campaign-segments.ts';
 import { getSegmentDetail, saveSegment } from '../../../../lib/data/saved-segments.ts';
 import { audit } from '../../../../lib/server/audit.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
@@ -12,8 +14,8 @@ export const runtime = 'nodejs';
 
 export const GET = apiRoute<{ id: string }>('page:segments', async (_request, { session }, params) => {
   const segment = await requireVisibleSegment(params.id, session);
-  const detail = await getSegmentDetail(segment).catch(translateWarehouseError);
-  return NextResponse.json({ segment, ...detail }, { headers: { 'cache-control': 'private, no-store' } });
+  const [detail, campaigns] = await Promise.all([getSegmentDetail(segment).catch(translateWarehouseError), getSegmentCampaigns(segment.id)]);
+  return NextResponse.json({ segment, ...detail, campaigns }, { headers: { 'cache-control': 'private, no-store' } });
 });
 
 export const PUT = apiRoute<{ id: string }>('segments:build', async (request, { session, t }, params) => {

@@ -1,15 +1,18 @@
 // One saved segment: its figures on the published snapshot (size, revenue share, expected value,
 // risk), its rules, its size on each pipeline run, the export with a column chooser (roles with
-// data:export; the route checks again) and its members in customer-id order (keyset pages).
+// data:export; the route checks again), the campaigns that targeted it with their results, and its
+// members in customer-id order (keyset pages).
 import { notFound } from 'next/navigation';
 import { can } from '../../../../../../lib/auth-roles.ts';
 import { canEditSegment } from '../../../../../../lib/saved-segments.ts';
+import { LiftBadge } from '../../../../../components/campaigns/lift-badge.tsx';
 import { DeleteSegmentButton } from '../../../../../components/builder/delete-button.tsx';
 import { ExportPanel } from '../../../../../components/builder/export-panel.tsx';
 import { RuleSummary } from '../../../../../components/builder/rule-summary.tsx';
 import { SegmentSizeChart } from '../../../../../components/builder/size-charts.tsx';
 import { Figure, linkClass, RiskBadge, secondaryButtonClass } from '../../../../../components/data-ui.tsx';
 import { Badge, Card, EmptyState, Notice, PageHeader, ScrollTable, Subtle, Td, Th, Title } from '../../../../../components/ui.tsx';
+import { getSegmentCampaigns } from '../../../../../lib/data/campaign-segments.ts';
 import { getBuilderOptions, getSavedSegmentMembers, getSegmentDetail, getVisibleSegment, MEMBER_PAGE_SIZE, parseSavedSegmentId } from '../../../../../lib/data/saved-segments.ts';
 import { defaultExportColumns, exportColumns } from '../../../../../lib/data/segment-export.ts';
 import { createFormatters } from '../../../../../lib/format.ts';
@@ -52,7 +55,7 @@ export default async function SavedSegmentPage({ params, searchParams }: { param
     else throw error;
   }
   if (members && unmasked && members.rows.length > 0) await audit(session, 'pii_view', `saved_segment:${segment.id}`, members.rows.length, { after });
-  const options = await getBuilderOptions().catch(() => null);
+  const [options, campaigns] = await Promise.all([getBuilderOptions().catch(() => null), getSegmentCampaigns(segment.id)]);
   const f = createFormatters(locale, detail?.reportingCurrency ?? config.reportingCurrency, config.timeZone);
   const tree = ruleTreeSchema.safeParse(segment.definition);
 
@@ -117,6 +120,48 @@ export default async function SavedSegmentPage({ params, searchParams }: { param
         <Subtle>{t.builder.sizeHint}</Subtle>
         {detail && detail.sizes.length > 0 ? <SegmentSizeChart sizes={detail.sizes} currency={detail.reportingCurrency} /> : null}
         {detail && detail.sizes.length < 2 ? <p className="mt-2 text-xs text-tremor-content">{t.builder.noSizes}</p> : null}
+      </Card>
+
+      <Card className="mt-4" data-testid="segment-campaigns">
+        <Title>{t.builder.campaignsTitle}</Title>
+        <Subtle>{t.builder.campaignsHint}</Subtle>
+        {campaigns.length === 0 ? (
+          <p className="mt-3 text-tremor-default text-tremor-content">{t.builder.campaignsNone}</p>
+        ) : (
+          <ScrollTable className="mt-3">
+            <thead>
+              <tr>
+                <Th>{t.campaigns.campaign}</Th>
+                <Th>{t.campaigns.started}</Th>
+                <Th className="text-right">{t.campaigns.audience}</Th>
+                <Th className="text-right">{t.campaigns.conversionRate}</Th>
+                <Th className="text-right">{t.campaigns.revenue}</Th>
+                <Th>{t.campaigns.lift}</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {campaigns.map(({ campaignId, linkedAt, campaign: x }) => (
+                <tr key={campaignId} data-testid="segment-campaign-row">
+                  <Td className="max-w-[16rem] whitespace-normal">
+                    {x ? (
+                      <a className={linkClass} href={`/campaigns/${campaignId}`}>
+                        {x.name}
+                      </a>
+                    ) : (
+                      fill(t.builder.campaignMissing, { id: campaignId })
+                    )}
+                    <span className="block text-xs text-tremor-content-subtle">{fill(t.builder.linkedOn, { date: f.date(linkedAt.slice(0, 10)) })}</span>
+                  </Td>
+                  <Td>{x ? f.date(x.startedAt.slice(0, 10)) : '–'}</Td>
+                  <Td className="text-right tabular-nums">{x ? f.number(x.audience) : '–'}</Td>
+                  <Td className="text-right tabular-nums">{x ? f.percent(x.conversionRate) : '–'}</Td>
+                  <Td className="text-right tabular-nums">{x ? f.money(x.revenue) : '–'}</Td>
+                  <Td className="whitespace-normal">{x ? <LiftBadge m={x} t={t} locale={locale} /> : '–'}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
+        )}
       </Card>
 
       {canExport ? (
