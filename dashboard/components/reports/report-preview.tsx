@@ -154,15 +154,21 @@ export function ReportPreview({ choices, segments, roleLabel }: { choices: Repor
               <span className="animate-pulse">{t.reports.rendering}</span>
             </div>
           ) : null}
-          <iframe
-            key={previewUrl}
-            ref={frame}
-            src={previewUrl}
-            onLoad={onLoad}
-            title={fill(t.reports.previewTitle, { report: t.reports.names[report] ?? report })}
-            className={state.status === 'error' ? 'hidden' : 'block h-[70vh] w-full lg:h-[80vh]'}
-            data-testid="report-preview"
-          />
+          {/* The frame appears once the effect above has run: a server-rendered frame could finish loading
+              before hydration attached onLoad, and the "rendering" overlay would never go away. */}
+          {state.url === previewUrl ? (
+            <iframe
+              key={previewUrl}
+              ref={frame}
+              src={previewUrl}
+              onLoad={onLoad}
+              title={fill(t.reports.previewTitle, { report: t.reports.names[report] ?? report })}
+              className={state.status === 'error' ? 'hidden' : 'block h-[70vh] w-full lg:h-[80vh]'}
+              data-testid="report-preview"
+            />
+          ) : (
+            <div className="h-[70vh] w-full lg:h-[80vh]" />
+          )}
         </div>
       ) : null}
     </div>
