@@ -385,6 +385,10 @@ describe('customers, segments, churn and retention data', () => {
       for (let page = 1; page <= first.body.pages; page++) ids.push(...(await getJson<Found>(`/api/customers?q=.com&page=${page}`, cookie)).body.rows.map((r) => r.id));
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBe(first.body.total);
+      // Past the last page: no rows, the same total.
+      const beyond = await getJson<Found>(`/api/customers?q=.com&page=${first.body.pages + 1}`, cookie);
+      expect(beyond.body.rows).toEqual([]);
+      expect(beyond.body.total).toBe(first.body.total);
     } finally {
       await env.ctx.pool.query('DELETE FROM pulse_app.customers WHERE id = 990001');
     }

@@ -45,11 +45,54 @@ export function escapeLike(value: string): string {
 
 /**
  * Customers whose name, e-mail, company or phone contains `query`, at most `limit`, best first (exact
- * name, then names starting with it, then by id). A two-character query (two characters of a
- * Chinese name) uses the name's character-pair index; three or more use the one trigram index over
- * all four fields (ingest/demo-schema/003 and 004). The caller guarantees 2 ≤ length ≤ 100.
+ * name, then names starting with it, then by id). The caller guarantees 2 ≤ length ≤ 100.
  */
 export function searchPeopleIds(query: string, limit: number): Sql {
+  const { where, values } = searchCondition(query);
+  values.push(limit);
+  return {
+    // Ranked after the LIMIT: ordering every match first would read all of them (an e-mail domain
+    // matches hundreds of thousands); past the cap the page asks the user to narrow the search anyway.
+    text: `SELECT id FROM (
+             SELECT id, name FROM pulse_app.customers WHERE ${where} LIMIT $${values.length}
+           ) m
+           ORDER BY ${relevanceOrder}`,
+    values,
+  };
+}
+
+/**
+ * A plain search's page in one statement: at most `limit` matches ranked as in searchPeopleIds, the
+ * rows ranked (offset, offset + pageSize] with their personal fields, and on every row the number of
+ * matches. The best match comes back too whatever the page (marked by its rank), so the count is
+ * known even past the last page. One round trip instead of two (ids, then the page's people).
+ */
+export function searchPeoplePageSql(query: string, limit: number, offset: number, pageSize: number): Sql {
+  const { where, values } = searchCondition(query);
+  values.push(limit, offset, pageSize);
+  const n = values.length;
+  return {
+    text: `SELECT rank, matches, id, name, email, phone, company, address, created_at FROM (
+             SELECT m.*, row_number() OVER (ORDER BY ${relevanceOrder}) AS rank, count(*) OVER () AS matches FROM (
+               SELECT id, name, email, phone, company, address, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created_at
+               FROM pulse_app.customers WHERE ${where} LIMIT $${n - 2}
+             ) m
+           ) r
+           WHERE rank = 1 OR (rank > $${n - 1} AND rank <= $${n - 1} + $${n})
+           ORDER BY rank`,
+    values,
+  };
+}
+
+/** Best first: the exact name, then names starting with the query, then by id ($1 and $2 of searchCondition). */
+const relevanceOrder = '(lower(name) = $1) DESC, (lower(name) LIKE $2) DESC, id';
+
+/**
+ * The WHERE of a search for `query` (values $1 = the query lower-cased, $2 = its prefix pattern).
+ * A two-character query (two characters of a Chinese name) uses the name's character-pair index;
+ * three or more use the one trigram index over all four fields (ingest/demo-schema/003 and 004).
+ */
+function searchCondition(query: string): { where: string; values: unknown[] } {
   const q = query.toLowerCase();
   const chars = [...q].length;
   const digits = q.replace(/\D/g, '');
@@ -69,17 +112,28 @@ export function searchPeopleIds(query: string, limit: number): Sql {
     values.push(`%${digits}%`);
     conditions.push(`${searchText} LIKE $${values.length}`);
   }
-  values.push(limit);
+  return { where: `deleted_at IS NULL AND (${conditions.join(' OR ')})`, values };
+}
+
+interface PersonRow {
+  id: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  address: string | null;
+  created_at: string | null;
+}
+
+function toPerson(row: PersonRow, unmasked: boolean): Person {
   return {
-    // Ranked after the LIMIT: ordering every match first would read all of them (an e-mail domain
-    // matches hundreds of thousands); past the cap the page asks the user to narrow the search anyway.
-    text: `SELECT id FROM (
-             SELECT id, name FROM pulse_app.customers
-             WHERE deleted_at IS NULL AND (${conditions.join(' OR ')})
-             LIMIT $${values.length}
-           ) m
-           ORDER BY (lower(name) = $1) DESC, (lower(name) LIKE $2) DESC, id`,
-    values,
+    id: Number(row.id),
+    name: row.name,
+    email: unmasked ? row.email : maskEmail(row.email),
+    phone: unmasked ? row.phone : maskPhone(row.phone),
+    company: row.company,
+    address: unmasked ? row.address : row.address ? '•••' : null,
+    createdAt: row.created_at,
   };
 }
 
@@ -89,18 +143,8 @@ export async function getPeople(ids: readonly number[], options: { unmasked: boo
   if (ids.length === 0) return people;
   const { sourcePool } = await getServerContext();
   const { text, values } = selectPeopleByIds(ids);
-  const { rows } = await sourcePool.query<{ id: number; name: string; email: string | null; phone: string | null; company: string | null; address: string | null; created_at: string | null }>(text, values);
-  for (const row of rows) {
-    people.set(Number(row.id), {
-      id: Number(row.id),
-      name: row.name,
-      email: options.unmasked ? row.email : maskEmail(row.email),
-      phone: options.unmasked ? row.phone : maskPhone(row.phone),
-      company: row.company,
-      address: options.unmasked ? row.address : row.address ? '•••' : null,
-      createdAt: row.created_at,
-    });
-  }
+  const { rows } = await sourcePool.query<PersonRow>(text, values);
+  for (const row of rows) people.set(Number(row.id), toPerson(row, options.unmasked));
   return people;
 }
 
@@ -144,4 +188,22 @@ export async function searchPeople(query: string, cap: number): Promise<{ ids: n
   const { rows } = await sourcePool.query<{ id: number }>(text, values);
   const ids = rows.map((r) => Number(r.id));
   return { ids: ids.slice(0, cap), capped: ids.length > cap };
+}
+
+/**
+ * One page of a plain search: the page's ids in relevance order with their personal data, how many
+ * matched (at most `cap`) and whether there were more.
+ */
+export async function searchPeoplePage(query: string, cap: number, offset: number, pageSize: number, options: { unmasked: boolean }): Promise<{ ids: number[]; people: Map<number, Person>; total: number; capped: boolean }> {
+  const { sourcePool } = await getServerContext();
+  const { text, values } = searchPeoplePageSql(query, cap + 1, offset, pageSize);
+  const { rows } = await sourcePool.query<PersonRow & { rank: string; matches: string }>(text, values);
+  const matches = rows.length > 0 ? Number(rows[0]!.matches) : 0;
+  const page = rows.filter((r) => Number(r.rank) > offset && Number(r.rank) <= Math.min(offset + pageSize, cap));
+  return {
+    ids: page.map((r) => Number(r.id)),
+    people: new Map(page.map((r) => [Number(r.id), toPerson(r, options.unmasked)])),
+    total: Math.min(matches, cap),
+    capped: matches > cap,
+  };
 }
