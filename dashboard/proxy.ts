@@ -1,11 +1,13 @@
-// Runs before every request (Next.js 16 "proxy", formerly middleware):
+// Runs before every page request, and before API requests whose address holds a %-escape (the matcher
+// at the end; Next.js 16 "proxy", formerly middleware):
 // - an address whose %-escapes do not decode to UTF-8 (/api/customers/%C3%28) would make Next.js fail
 //   with a bare 500 while decoding the route's parameters: it is answered here with a clear 400;
-// - cross-site state-changing requests are refused (lib/csrf.ts) before any route sees them;
+// - cross-site state-changing requests are refused (lib/csrf.ts) before any page sees them; API
+//   routes check the same themselves (apiRoute, publicRoute, sign-out, locale);
 // - the per-request Content-Security-Policy nonce and HSTS are set (lib/security-headers.ts).
-// Static headers are in next.config.ts.
+// API responses' CSP and HSTS, and the static headers, are in next.config.ts.
 import { NextResponse, type NextRequest } from 'next/server';
-import { checkSameOrigin, isStateChanging } from './lib/csrf.ts';
+import { checkSameOrigin, crossSiteMessage, isStateChanging } from './lib/csrf.ts';
 import { apiContentSecurityPolicy, contentSecurityPolicy, isHttps, isReportFilePath, reportFileContentSecurityPolicy, strictTransportSecurity } from './lib/security-headers.ts';
 
 export function proxy(request: NextRequest): NextResponse {
@@ -17,7 +19,7 @@ export function proxy(request: NextRequest): NextResponse {
     const check = checkSameOrigin(request.headers);
     if (!check.ok) {
       const refused = NextResponse.json(
-        { error: { code: 'cross_site', message: `Refused: a change must come from a page of this site (${check.reason}). 拒绝：修改请求必须来自本站页面。` } },
+        { error: { code: 'cross_site', message: crossSiteMessage(check.reason) } },
         { status: 403, headers: { 'cache-control': 'no-store' } },
       );
       return withHeaders(refused, apiContentSecurityPolicy, https);
@@ -57,5 +59,5 @@ function withHeaders(response: NextResponse, policy: string, https: boolean): Ne
 export const config = {
   // Not for build assets: immutable files with no script to protect (next.config.ts still sends
   // nosniff and the other static headers on them), and their generated names always decode.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|api/).*)', '/api/(.*%.*)'],
 };

@@ -1,7 +1,8 @@
 // Cross-site request forgery: a state-changing request (anything but GET/HEAD/OPTIONS) must come from
 // a page of this site. Browsers send Origin on every such request, and Sec-Fetch-Site on all requests
-// (Chromium, Firefox, Safari); neither can be set by a page of another site. Pure: the proxy (every
-// request) and apiRoute (defence in depth) both call it.
+// (Chromium, Firefox, Safari); neither can be set by a page of another site. Pure: the proxy (pages)
+// and every API route that a cookie authenticates (apiRoute, publicRoute, sign-out, locale) call it;
+// API v1 takes bearer tokens, which a browser never sends on its own.
 //
 // SameSite=Lax session cookies are not enough on their own: "site" ignores the port and subdomain,
 // so another app on the same host (http://host:8080) is same-site and its form POSTs would carry the
@@ -44,4 +45,9 @@ export function checkSameOrigin(headers: Headers): OriginCheck {
   const site = headers.get('sec-fetch-site');
   if (site === 'same-origin' || site === 'none') return { ok: true };
   return { ok: false, reason: site ? `Sec-Fetch-Site is ${site}` : 'the request has neither an Origin nor a Sec-Fetch-Site header (send Origin: the URL of this site)' };
+}
+
+/** What a refused cross-site request is told, in both languages (its JSON error message). */
+export function crossSiteMessage(reason: string): string {
+  return `Refused: a change must come from a page of this site (${reason}). 拒绝：修改请求必须来自本站页面。`;
 }

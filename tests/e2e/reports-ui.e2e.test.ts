@@ -250,6 +250,7 @@ describe('report preview and downloads', () => {
     expect(answer.headers.get('content-type')).toBe('application/pdf');
     expect(answer.headers.get('content-disposition')).toMatch(/^inline; filename="pulse-executive-.*\.zh-CN\.pdf"$/);
     expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(answer.headers.get('content-security-policy')).toBe("frame-ancestors 'self'; base-uri 'none'; form-action 'none'");
     expect(answer.bytes.subarray(0, 5).toString()).toBe('%PDF-');
     // Every other page keeps refusing to be framed.
     const page = await fetch(`${server.url}/sign-in`);

@@ -200,6 +200,11 @@ describe('security headers', () => {
     // API responses: nothing in them may run or be framed; static files still say nosniff.
     const api = await get(`${server.url}/api/me`);
     expect(api.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(api.headers.get('strict-transport-security')).toBeNull();
+    // An address that does not decode is refused by the proxy, with the same headers.
+    const undecodable = await get(`${server.url}/api/customers/%C3%28`);
+    expect(undecodable.status).toBe(400);
+    expect(undecodable.headers.get('content-security-policy')).toContain("default-src 'none'");
     const asset = /src="(\/_next\/static\/[^"]+\.js)"/.exec(first.text)![1]!;
     expect((await get(`${server.url}${asset}`)).headers.get('x-content-type-options')).toBe('nosniff');
   });
@@ -214,6 +219,8 @@ describe('security headers', () => {
       body: JSON.stringify({ email: users.analyst.email, password: users.analyst.password }),
     });
     expect(signIn.headers.get('strict-transport-security')).toContain('max-age=');
+    const api = await get(`${server.url}/api/me`, { headers: { 'x-forwarded-proto': 'https, http' } });
+    expect(api.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
     expect(signIn.headers.getSetCookie().find((c) => c.startsWith('pulse_session='))).toMatch(/;\s*Secure/i);
     sessionTokens.push(signIn.headers.getSetCookie().find((c) => c.startsWith('pulse_session='))!.split(';')[0]!.split('=')[1]!);
   });

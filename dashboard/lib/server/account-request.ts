@@ -11,7 +11,7 @@ import { getDictionary, type Dictionary, type Locale } from '../i18n/index.ts';
 import { clientAddress } from './client-address.ts';
 import { getServerContext } from './context.ts';
 import { readFormOrJson } from './body.ts';
-import { ApiError, cookieSecurity, getLocale, isSameOrigin, jsonError } from './session.ts';
+import { ApiError, cookieSecurity, getLocale, jsonError, refuseCrossSite } from './session.ts';
 
 /** The cookie that carries a sign-in challenge (right password, code or enrolment still to come). */
 export const CHALLENGE_COOKIE = 'pulse_challenge';
@@ -61,7 +61,8 @@ export function publicRoute(handler: PublicHandler) {
     const locale = await getLocale();
     const t = getDictionary(locale);
     try {
-      if (!isSameOrigin(request)) return jsonError(403, 'cross_site', t.errors.forbidden);
+      const crossSite = refuseCrossSite(request);
+      if (crossSite) return crossSite;
       return await handler(request, { locale, t });
     } catch (error) {
       if (error instanceof ApiError) return jsonError(error.status, error.code, error.message, error.field);

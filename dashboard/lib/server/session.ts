@@ -9,7 +9,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getSession, type Session } from '../../../lib/auth.ts';
 import { can, type Permission } from '../../../lib/auth-roles.ts';
 import { errorMessage } from '../../../lib/errors.ts';
-import { checkSameOrigin, isStateChanging } from '../csrf.ts';
+import { checkSameOrigin, crossSiteMessage, isStateChanging } from '../csrf.ts';
 import { getDictionary, isLocale, LOCALE_COOKIE, negotiateLocale, type Dictionary, type Locale } from '../i18n/index.ts';
 import { getServerContext } from './context.ts';
 
@@ -78,9 +78,8 @@ export function apiRoute<P = unknown>(permission: Permission | null, handler: Ha
     const locale = await getLocale();
     const t = getDictionary(locale);
     try {
-      if (isStateChanging(request.method) && !isSameOrigin(request)) {
-        return jsonError(403, 'cross_site', t.errors.forbidden);
-      }
+      const crossSite = refuseCrossSite(request);
+      if (crossSite) return crossSite;
       // No route takes more than a small form or JSON object (lib/server/body.ts reads with the same limit).
       if (Number(request.headers.get('content-length') ?? '0') > MAX_API_BODY_BYTES) return jsonError(413, 'body_too_large', `The request body is larger than ${MAX_API_BODY_BYTES / 1024} KB.`);
       const session = await getCurrentSession();
@@ -102,10 +101,17 @@ export function jsonError(status: number, code: string, message: string, field?:
 /**
  * True when a state-changing request comes from a page of this site (lib/csrf.ts): its Origin names
  * this host, or, without Origin, Sec-Fetch-Site says same-origin. A request with neither is refused.
- * The proxy checks every request the same way first; this keeps each route safe on its own.
+ * API routes are not behind the proxy (proxy.ts): each checks this itself.
  */
 export function isSameOrigin(request: NextRequest): boolean {
   return checkSameOrigin(request.headers).ok;
+}
+
+/** The 403 for a cross-site state-changing request, naming why (lib/csrf.ts); null when it may go on. */
+export function refuseCrossSite(request: NextRequest): NextResponse | null {
+  if (!isStateChanging(request.method)) return null;
+  const check = checkSameOrigin(request.headers);
+  return check.ok ? null : jsonError(403, 'cross_site', crossSiteMessage(check.reason));
 }
 
 /** Cookie flags: HttpOnly always; Secure when the request came over HTTPS (directly or via a proxy). */
