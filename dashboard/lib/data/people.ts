@@ -143,7 +143,8 @@ export async function getPeople(ids: readonly number[], options: { unmasked: boo
   if (ids.length === 0) return people;
   const { sourcePool } = await getServerContext();
   const { text, values } = selectPeopleByIds(ids);
-  const { rows } = await sourcePool.query<PersonRow>(text, values);
+  // Named (prepared): every list page runs it; PostgreSQL plans it once per connection.
+  const { rows } = await sourcePool.query<PersonRow>({ name: 'pulse-people-by-ids', text, values });
   for (const row of rows) people.set(Number(row.id), toPerson(row, options.unmasked));
   return people;
 }
