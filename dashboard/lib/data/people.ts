@@ -115,15 +115,8 @@ function searchCondition(query: string): { where: string; values: unknown[] } {
   return { where: `deleted_at IS NULL AND (${conditions.join(' OR ')})`, values };
 }
 
-interface PersonRow {
-  id: number;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  address: string | null;
-  created_at: string | null;
-}
+/** A Person as PostgreSQL returns it. */
+type PersonRow = Omit<Person, 'createdAt'> & { created_at: string | null };
 
 function toPerson(row: PersonRow, unmasked: boolean): Person {
   return {
