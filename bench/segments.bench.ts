@@ -63,9 +63,10 @@ async function main(): Promise<void> {
     const env = { DATABASE_URL: url, PULSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', PULSE_SYNC_CRON: '0 0 1 1 *', PULSE_FULL_SYNC_CRON: '0 0 1 1 *' };
     dashboard = await startDashboard({ port: await freePort(), host: '127.0.0.1', env, log: console.log, output: () => undefined });
     const base = dashboard.url;
-    const signIn = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: marketer.email, password: marketer.password }) });
+    // State-changing requests name this site as their Origin, as a browser does (the CSRF check).
+    const signIn = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ email: marketer.email, password: marketer.password }) });
     const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('pulse_session='))!.split(';')[0]!;
-    const post = (route: string, body: unknown) => fetch(`${base}${route}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (route: string, body: unknown) => fetch(`${base}${route}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: base }, body: JSON.stringify(body) });
 
     const facts = await withPublishedSnapshot(dataDir, async (db) => {
       const q = await db.one<{ n: number; p50: number; p75: number }>('SELECT count(*) AS n, quantile_cont(CAST(monetary AS DOUBLE), 0.5) AS p50, quantile_cont(CAST(monetary AS DOUBLE), 0.75) AS p75 FROM marts.customer_360');
