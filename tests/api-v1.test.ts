@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../ingest/index.ts';
 import { runPipelineNow } from '../jobs/index.ts';
@@ -22,7 +23,6 @@ import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Low enough that the rate-limit test reaches it quickly; each test uses its own tokens. */
 const RATE_LIMIT = 40;
 
@@ -413,7 +413,7 @@ describe('GET /api/v1/openapi.json', () => {
 
 describe('API tokens page', () => {
   async function newPage(options: { width: number; height: number; locale: string }): Promise<Page> {
-    browser ??= await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser ??= await launchChromium();
     const context = await browser.newContext({ viewport: { width: options.width, height: options.height }, locale: options.locale, deviceScaleFactor: 1 });
     return context.newPage();
   }

@@ -3,7 +3,8 @@
 // phone; the empty state before the first backup; admins only.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../lib/backup.ts';
 import { MANIFEST_FILE } from '../lib/backup-manifest.ts';
@@ -20,7 +21,7 @@ let adminCookie: string;
 beforeAll(async () => {
   fx = await startSeededDashboard('backups_page', { customers: 200, seed: 41 });
   adminCookie = await fx.signInCookie('admin');
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
   fs.mkdirSync(screenshots, { recursive: true });
 }, 300_000);
 

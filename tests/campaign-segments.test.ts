@@ -5,7 +5,8 @@
 // English and Chinese; screenshots under artifacts/screenshots).
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, roles, type Role } from '../lib/auth-roles.ts';
 import { projectRoot } from '../lib/paths.ts';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   expect(campaigns.length).toBeGreaterThanOrEqual(2);
   campaign = [...campaigns].sort((a, b) => b.audience - a.audience)[0]!;
   otherCampaignId = campaigns.find((c) => c.id !== campaign.id)!.id;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
   fs.mkdirSync(screenshots, { recursive: true });
 }, 300_000);
 

@@ -10,7 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../lib/auth-roles.ts';
 import { projectRoot } from '../lib/paths.ts';
@@ -23,7 +24,6 @@ const MARKUP_NAME = `<img src=x onerror="alert('${MARK}')">`;
 const SCRIPT_SUBJECT = `<script>alert('${MARK}')</script> refund?`;
 const TICKET_SUBJECT = `</td><b onmouseover=alert(1)>${MARK}</b>`;
 const FORMULA_NAMES = ['=1+2', '+SUM(A1:A9)', '-2+3', '@cmd', '\t=tab', '\r=cr'];
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 
 let fx: DashboardFixture;
@@ -68,7 +68,7 @@ beforeAll(async () => {
   const top = await withPublishedSnapshot(fx.env.dataDir, (db) => db.one<{ id: number }>('SELECT customer_id AS id FROM marts.customer_360 WHERE churn_risk IS NOT NULL AND expected_value_12m > 0 ORDER BY churn_risk / 100 * expected_value_12m DESC, customer_id LIMIT 1'));
   await pool.query('UPDATE pulse_app.customers SET name = $2 WHERE id = $1', [Number(top.id), MARKUP_NAME]);
   adminCookie = await fx.signInCookie('admin');
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  browser = await launchChromium();
   fs.mkdirSync(screenshotDir, { recursive: true });
 }, 300_000);
 

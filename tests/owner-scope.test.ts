@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../lib/auth.ts';
 import { projectRoot } from '../lib/paths.ts';
@@ -161,7 +161,7 @@ describe('a manager limited to one owner', () => {
   });
 
   it('shows the scope in the admin users list, in English and Chinese, on a desktop and a phone', async () => {
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const browser = await launchChromium();
     const screenshots = path.join(projectRoot, 'artifacts', 'screenshots');
     fs.mkdirSync(screenshots, { recursive: true });
     try {

@@ -8,7 +8,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import pg from 'pg';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountToken } from '../../lib/account-tokens.ts';
 import { ADDRESS_MAX_FAILURES } from '../../lib/auth-throttle.ts';
@@ -25,7 +26,6 @@ import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const password = 'orange kettle seventeen';
 
 let database: TestDatabase;
@@ -56,10 +56,7 @@ beforeAll(async () => {
   if (!confirmed.ok) throw new Error('could not enrol the admin');
   adminSecret = material.secret;
   server = await startDashboard({ port, host: '127.0.0.1', env: { ...env.env, LOG_LEVEL: 'warn' }, output: (chunk) => serverOutput.push(chunk) });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   fs.mkdirSync(screenshotDir, { recursive: true });
 }, 300_000);
 

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, permissionTable, roles, type Permission, type Role } from '../../lib/auth-roles.ts';
 import { ensureDemoUsers, type DemoUser } from '../../lib/auth.ts';
@@ -20,7 +21,6 @@ import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let database: TestDatabase;
 let env: PulseTestEnv;
@@ -61,10 +61,7 @@ beforeAll(async () => {
     env: { ...env.env, LOG_LEVEL: 'warn' },
     output: (chunk) => serverOutput.push(chunk),
   });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   fs.mkdirSync(screenshotDir, { recursive: true });
 }, 300_000);
 

@@ -7,7 +7,8 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAudit } from '../../lib/audit.ts';
 import { verifyAuditChain } from '../../lib/audit-chain.ts';
@@ -25,7 +26,6 @@ import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let database: TestDatabase;
 let env: PulseTestEnv;
@@ -61,7 +61,7 @@ beforeAll(async () => {
   await setMfaRequired(env.ctx.pool, 'admin', false, { userId: null, email: 'test', role: '' });
   await seedAuditEntries();
   server = await startDashboard({ port: await freePort(), host: '127.0.0.1', env: { ...env.env, LOG_LEVEL: 'debug' }, output: (chunk) => serverOutput.push(chunk) });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
   fs.mkdirSync(screenshotDir, { recursive: true });
 }, 300_000);
 

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../ingest/index.ts';
 import { runPipelineNow } from '../../jobs/index.ts';
@@ -22,7 +23,6 @@ import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let database: TestDatabase;
 let env: PulseTestEnv;
@@ -56,7 +56,7 @@ beforeAll(async () => {
   // in accounts.e2e.test.ts.
   await setMfaRequired(env.ctx.pool, 'admin', false, { userId: null, email: 'test', role: '' });
   server = await startDashboard({ port: await freePort(), host: '127.0.0.1', env: { ...env.env, LOG_LEVEL: 'warn' }, output: (chunk) => serverOutput.push(chunk) });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
   fs.mkdirSync(screenshotDir, { recursive: true });
 }, 600_000);
 
