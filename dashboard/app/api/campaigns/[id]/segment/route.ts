@@ -8,42 +8,29 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { linkCampaignSegment, unlinkCampaignSegment } from '../../../../../../lib/campaign-segments.ts';
 import { getCampaignTarget } from '../../../../../lib/data/campaign-segments.ts';
-import { getCampaign, parseCampaignId } from '../../../../../lib/data/campaigns.ts';
+import { parseCampaignId } from '../../../../../lib/data/campaigns.ts';
 import { audit } from '../../../../../lib/server/audit.ts';
+import { requireCampaign } from '../../../../../lib/server/campaign-api.ts';
 import { readJsonBody, requireNoBody } from '../../../../../lib/server/body.ts';
 import { getServerContext } from '../../../../../lib/server/context.ts';
 import { getVisibleSegment } from '../../../../../lib/data/saved-segments.ts';
 import { ApiError, apiRoute } from '../../../../../lib/server/session.ts';
-import { NoSnapshotError } from '../../../../../lib/server/warehouse.ts';
 
 export const runtime = 'nodejs';
 
 const linkSchema = z.object({ segmentId: z.number({ error: 'must be a saved segment number' }).int('must be a whole number').positive('must be a saved segment number') }).strict();
 
-/** The campaign id of the path, checked against the published snapshot. */
-async function requireCampaign(raw: string): Promise<number> {
-  const id = parseCampaignId(raw);
-  if (id === null) throw new ApiError(400, 'bad_id', 'id: must be a campaign number', 'id');
-  try {
-    if (!(await getCampaign(id))) throw new ApiError(404, 'unknown_campaign', `There is no campaign ${id} in the warehouse.`, 'id');
-  } catch (error) {
-    if (error instanceof NoSnapshotError) throw new ApiError(503, 'no_snapshot', error.message);
-    throw error;
-  }
-  return id;
-}
-
 const noStore = { 'cache-control': 'private, no-store' };
 
 export const GET = apiRoute<{ id: string }>('page:campaigns', async (_request, { session }, params) => {
-  const id = await requireCampaign(params.id);
+  const id = (await requireCampaign(params.id)).campaign.id;
   const target = await getCampaignTarget(id, session);
   if (!target) throw new ApiError(404, 'not_linked', `Campaign ${id} is not linked to a saved segment.`);
   return NextResponse.json({ campaignId: id, ...target }, { headers: noStore });
 });
 
 export const PUT = apiRoute<{ id: string }>('segments:build', async (request, { session }, params) => {
-  const id = await requireCampaign(params.id);
+  const id = (await requireCampaign(params.id)).campaign.id;
   const parsed = linkSchema.safeParse(await readJsonBody(request));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
