@@ -7,6 +7,7 @@ import { seedDemoData } from '../ingest/index.ts';
 import { runPipelineNow } from '../jobs/index.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { LAPSE_DAYS, chunkMonths, withPublishedSnapshot, type DuckDb } from '../warehouse/index.ts';
+import { listColumns, loadCustomerListTable, type CustomerListRow } from '../dashboard/lib/data/customer-list-table.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 
@@ -316,6 +317,24 @@ describe('buildMarts', () => {
       ),
     );
     expect(actual).toEqual(expected.map((r) => ({ cohort: r.cohort, size: Number(r.size), active: Number(r.active) })));
+  });
+});
+
+describe("the dashboard's in-memory customer list table", () => {
+  it('returns for every customer exactly the row DuckDB returns, nulls, tags and Chinese text included', async () => {
+    const { expected, table } = await snapshot(async (db) => ({
+      expected: await db.all<CustomerListRow>(`SELECT ${listColumns} FROM marts.customer_360 ORDER BY customer_id`),
+      table: await loadCustomerListTable(db),
+    }));
+    expect(table.size).toBe(expected.length);
+    const ids = expected.map((r) => r.customer_id);
+    const rows = table.rows([...ids, 123_456_789_012]);
+    expect(rows.size).toBe(expected.length); // an id not in the snapshot is left out
+    expect(ids.map((id) => rows.get(id))).toEqual(expected);
+    // The hand-made customers: one with Chinese tags and every figure, one without orders (nulls).
+    expect(rows.get(A)).toMatchObject({ region: 'East', city: 'Shanghai', tags: ['vip', '企业客户'], frequency: 4, monetary: 360, last_order_at: '2026-08-16' });
+    expect(rows.get(C)).toMatchObject({ region: 'South', tags: [], frequency: 0, last_order_at: null });
+    expect(expected.some((r) => r.segment_name_zh !== null && /[一-龥]/.test(r.segment_name_zh))).toBe(true);
   });
 });
 

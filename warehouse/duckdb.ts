@@ -97,20 +97,35 @@ export class DuckDb {
    */
   async numericColumns(sql: string, values?: BoundValue[]): Promise<{ n: number; columns: Record<string, Float64Array> }> {
     try {
-      const reader = await this.connection.runAndReadAll(sql, values as DuckDBValue[] | undefined);
-      const names = reader.columnNames();
-      const raw = reader.getColumns();
-      const n = reader.currentRowCount;
-      const columns: Record<string, Float64Array> = {};
-      names.forEach((name, i) => {
-        const out = new Float64Array(n);
-        const column = raw[i]!;
-        for (let r = 0; r < n; r++) {
-          const v = column[r];
-          out[r] = v === null || v === undefined ? Number.NaN : typeof v === 'bigint' ? Number(v) : Number(v as number);
+      // Streamed chunk by chunk: materialising a million-row result as JS arrays first held ~25 bytes
+      // per value at once (boxed numbers), several hundred MB for a wide read.
+      const result = await this.connection.stream(sql, values as DuckDBValue[] | undefined);
+      const names = result.columnNames();
+      let capacity = 4096;
+      let arrays = names.map(() => new Float64Array(capacity));
+      let n = 0;
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const rows = chunk.rowCount;
+        if (n + rows > capacity) {
+          capacity = Math.max(capacity * 2, n + rows);
+          arrays = arrays.map((old) => {
+            const grown = new Float64Array(capacity);
+            grown.set(old.subarray(0, n));
+            return grown;
+          });
         }
-        columns[name] = out;
-      });
+        const raw = chunk.getColumns();
+        arrays.forEach((out, i) => {
+          const column = raw[i]!;
+          for (let r = 0; r < rows; r++) {
+            const v = column[r];
+            out[n + r] = v === null || v === undefined ? Number.NaN : typeof v === 'bigint' ? Number(v) : Number(v as number);
+          }
+        });
+        n += rows;
+      }
+      const columns: Record<string, Float64Array> = {};
+      names.forEach((name, i) => (columns[name] = arrays[i]!.slice(0, n)));
       return { n, columns };
     } catch (cause) {
       throw new WarehouseError('query_failed', `${messageOf(cause)} (in: ${firstLine(sql)})`, { cause });

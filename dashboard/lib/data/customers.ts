@@ -3,8 +3,11 @@
 // published snapshot. Server-only; personal data is joined in for the rows shown and masked per role.
 import 'server-only';
 import { z } from 'zod';
-import type { DuckDb, JsonValue } from '../../../warehouse/index.ts';
+import { createLogger } from '../../../lib/log.ts';
+import type { DuckDb, JsonValue, SnapshotInfo } from '../../../warehouse/index.ts';
 import { cachedFromSnapshot, withSnapshot } from '../server/warehouse.ts';
+import { getServerContext } from '../server/context.ts';
+import { listColumns, loadCustomerListTable, type CustomerListRow, type CustomerListTable } from './customer-list-table.ts';
 import { inScope, ownerCondition, scopeKey, type OwnerScope } from './owner-scope.ts';
 import { getPeople, PLAIN_SEARCH_CAP, SEARCH_CAP, searchPeople, searchPeoplePage, type Person } from './people.ts';
 
@@ -106,27 +109,7 @@ const sortSql: Record<CustomerSort, string> = {
   id: 'customer_id',
 };
 
-interface WarehouseRow {
-  [key: string]: JsonValue;
-  customer_id: number;
-  region: string | null;
-  city: string | null;
-  country: string | null;
-  currency: string | null;
-  tags: string[] | null;
-  segment_id: number | null;
-  segment_name_en: string | null;
-  segment_name_zh: string | null;
-  churn_risk: number | null;
-  churn_band: string | null;
-  monetary: number | null;
-  frequency: number | null;
-  last_order_at: string | null;
-  expected_value_12m: number | null;
-}
-
-const listColumns = `customer_id, region, city, country, currency, tags, segment_id, segment_name_en, segment_name_zh, churn_risk, churn_band,
-  CAST(monetary AS DOUBLE) AS monetary, frequency, strftime(last_order_at, '%Y-%m-%d') AS last_order_at, expected_value_12m`;
+type WarehouseRow = CustomerListRow;
 
 /** WHERE conditions and values for the warehouse filters; every value is bound. */
 function warehouseFilters(query: Pick<CustomerQuery, 'segment' | 'band' | 'region' | 'tag'>, scope: OwnerScope): { where: string[]; values: (string | number)[] } {
@@ -161,8 +144,15 @@ function listFromWarehouse(query: CustomerQuery, scope: OwnerScope): Promise<{ r
   });
 }
 
-/** The rows of these customers (a page's worth), in the order given; ids missing from the snapshot are left out. */
-async function rowsByIds(db: DuckDb, ids: number[]): Promise<Map<number, WarehouseRow>> {
+/** The rows of these customers (a page's worth); ids missing from the snapshot are left out. */
+function rowsByIds(ids: number[]): Promise<Map<number, WarehouseRow>> {
+  return withSnapshot(async (db, info) => {
+    const table = listTableOf(info);
+    return table ? table.rows(ids) : queryRowsByIds(db, ids);
+  });
+}
+
+async function queryRowsByIds(db: DuckDb, ids: number[]): Promise<Map<number, WarehouseRow>> {
   if (ids.length === 0) return new Map();
   // A constant IN list lets DuckDB look the ids up in the customer_id index (an Index Scan): 25 ids
   // cost 3.8 ms of CPU on 1M customers, against 6.3 ms for a bound string split in SQL (a scan of the
@@ -170,6 +160,42 @@ async function rowsByIds(db: DuckDb, ids: number[]): Promise<Map<number, Warehou
   if (!ids.every((id) => Number.isSafeInteger(id))) throw new Error('rowsByIds: customer ids must be whole numbers');
   const rows = await db.all<WarehouseRow>(`SELECT ${listColumns} FROM marts.customer_360 WHERE customer_id IN (${ids.join(',')})`);
   return new Map(rows.map((r) => [r.customer_id, r]));
+}
+
+interface ListTableEntry {
+  file: string;
+  table: CustomerListTable | null;
+  loading: boolean;
+  failedAt: number;
+}
+
+const listTableHolder = globalThis as typeof globalThis & { __pulseCustomerListTable?: ListTableEntry };
+/** After a failed load, the next try waits this long (the DuckDB path serves meanwhile). */
+const LIST_TABLE_RETRY_MS = 60_000;
+
+/**
+ * The in-memory list table of this snapshot (customer-list-table.ts), or null while it loads: the
+ * first request after a publish starts loading it in the background and, like every request until it
+ * is ready, reads its rows from DuckDB. The previous snapshot's table is dropped with the entry.
+ */
+function listTableOf(info: SnapshotInfo): CustomerListTable | null {
+  let entry = listTableHolder.__pulseCustomerListTable;
+  if (!entry || entry.file !== info.file) entry = listTableHolder.__pulseCustomerListTable = { file: info.file, table: null, loading: false, failedAt: 0 };
+  if (entry.table || entry.loading || Date.now() - entry.failedAt < LIST_TABLE_RETRY_MS) return entry.table;
+  const loading = entry;
+  loading.loading = true;
+  void withSnapshot(async (db, opened) => {
+    // Published again before the load started: the next request starts the newer snapshot's load.
+    if (opened.file !== loading.file) return;
+    loading.table = await loadCustomerListTable(db);
+  })
+    .catch(async (error: unknown) => {
+      loading.failedAt = Date.now();
+      const { config } = await getServerContext();
+      createLogger(config.logLevel, 'dashboard').error({ err: error instanceof Error ? error.message : String(error) }, 'loading the customer list table failed; searches read DuckDB');
+    })
+    .finally(() => (loading.loading = false));
+  return null;
 }
 
 /**
@@ -219,12 +245,12 @@ export async function searchCustomers(query: CustomerQuery, options: { unmasked:
   if (plain) {
     // Ids and personal data of the page in one PostgreSQL statement, then the page's warehouse rows.
     const found = await searchPeoplePage(q, PLAIN_SEARCH_CAP, (query.page - 1) * PAGE_SIZE, PAGE_SIZE, personal);
-    const rows = await withSnapshot((db) => rowsByIds(db, found.ids));
+    const rows = await rowsByIds(found.ids);
     return { ...paging(query, found.total), rows: pageRows(found.ids, rows, found.people), capped: found.capped, cap: PLAIN_SEARCH_CAP };
   }
   const matches = await searchPeople(q, SEARCH_CAP);
   const { pageIds, total } = await withSnapshot((db) => filterMatches(db, matches.ids, query, options.scope));
-  const [rows, people] = await Promise.all([withSnapshot((db) => rowsByIds(db, pageIds)), getPeople(pageIds, personal)]);
+  const [rows, people] = await Promise.all([rowsByIds(pageIds), getPeople(pageIds, personal)]);
   return { ...paging(query, total), rows: pageRows(pageIds, rows, people), capped: matches.capped, cap: SEARCH_CAP };
 }
 
