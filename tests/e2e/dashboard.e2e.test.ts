@@ -359,6 +359,13 @@ describe('customers, segments, churn and retention data', () => {
     expect(byPhone.body.rows.map((r) => r.id)).toContain(10);
     const byEmail = await getJson<Found>('/api/customers?q=KONGMING.zhuge', cookie);
     expect(byEmail.body.rows.map((r) => r.id)).toEqual([10]);
+    // Spaces and punctuation count on neither side: a phone as people type it, an e-mail across its dot.
+    expect((await getJson<Found>(`/api/customers?q=${encodeURIComponent('+86 138-0013 8000')}`, cookie)).body.rows.map((r) => r.id)).toContain(10);
+    expect((await getJson<Found>(`/api/customers?q=${encodeURIComponent('ming.zhu')}`, cookie)).body.rows.map((r) => r.id)).toContain(10);
+    // Fewer than three letters or digits once punctuation is dropped: no matches (not a scan of everything).
+    const tooShort = await getJson<Found>(`/api/customers?q=${encodeURIComponent('a.b')}`, cookie);
+    expect(tooShort.status).toBe(200);
+    expect(tooShort.body.total).toBe(0);
     // Warehouse filters narrow the text matches by customer id.
     const band = (await getJson<{ churn: { band: string } }>('/api/customers/10', cookie)).body.churn.band;
     const other = ['high', 'medium', 'low'].find((b) => b !== band)!;

@@ -90,29 +90,20 @@ const relevanceOrder = '(lower(name) = $1) DESC, (lower(name) LIKE $2) DESC, id'
 /**
  * The WHERE of a search for `query` (values $1 = the query lower-cased, $2 = its prefix pattern).
  * A two-character query (two characters of a Chinese name) uses the name's character-pair index;
- * three or more use the one trigram index over all four fields (ingest/demo-schema/003 and 004).
+ * longer ones the trigram index on the stored search key of all four fields (ingest/demo-schema/005),
+ * after PostgreSQL strips spaces and punctuation from the query exactly as from the key (pulse_app.search_key).
+ * Fewer than three letters or digits left ('a.b') find nothing: the index has no trigram to look up,
+ * and reading all of it would take seconds.
  */
 function searchCondition(query: string): { where: string; values: unknown[] } {
   const q = query.toLowerCase();
-  const chars = [...q].length;
-  const digits = q.replace(/\D/g, '');
-  const looksLikePhone = /^[+\d\s()-]+$/.test(q) && digits.length >= 3;
-  const conditions: string[] = [];
-  const values: unknown[] = [q, `${escapeLike(q)}%`];
-  const searchText = 'pulse_app.customer_search_text(name, email, company, phone)';
-  if (chars === 2) {
-    values.push([q]);
-    conditions.push(`pulse_app.text_bigrams(name) @> $${values.length}::text[]`);
-  } else {
-    values.push(`%${escapeLike(q)}%`);
-    conditions.push(`${searchText} LIKE $${values.length}`);
-  }
-  // '138 0013 8000' as typed finds the phone stored as digits.
-  if (looksLikePhone && digits !== q) {
-    values.push(`%${digits}%`);
-    conditions.push(`${searchText} LIKE $${values.length}`);
-  }
-  return { where: `deleted_at IS NULL AND (${conditions.join(' OR ')})`, values };
+  const values: unknown[] = [q, `${escapeLike(q)}%`, [...q].length === 2 ? [q] : q];
+  const condition =
+    [...q].length === 2
+      ? 'name_pairs @> $3::text[]'
+      : // search_key drops % _ and \ with the other punctuation, so the pattern has no wildcard of the user's.
+        `char_length(pulse_app.search_key($3)) >= 3 AND search_text LIKE '%' || pulse_app.search_key($3) || '%'`;
+  return { where: `deleted_at IS NULL AND ${condition}`, values };
 }
 
 /** A Person as PostgreSQL returns it. */
