@@ -43,7 +43,16 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
-const holder = globalThis as typeof globalThis & { __pulseSnapshotPool?: HandlePool };
+const holder = globalThis as typeof globalThis & { __pulseSnapshotPool?: HandlePool; __pulseSnapshotWarmers?: Set<(info: SnapshotInfo) => void> };
+
+/**
+ * Registers work to start (in the background) whenever the server begins serving a snapshot, so that
+ * per-snapshot data kept in memory is ready before the first request that needs it. The set lives on
+ * globalThis: Next.js may load a module once per route bundle, and any bundle may see the publish.
+ */
+export function onSnapshotServed(warm: (info: SnapshotInfo) => void): void {
+  (holder.__pulseSnapshotWarmers ??= new Set()).add(warm);
+}
 
 function translate(error: unknown): unknown {
   if ((error as { code?: string }).code === 'no_snapshot') return new NoSnapshotError((error as Error).message, { cause: error });
@@ -62,6 +71,7 @@ async function acquire(dataDir: string): Promise<Lease> {
   if (!pool || pool.file !== pointer.file) {
     if (pool) retire(pool);
     pool = holder.__pulseSnapshotPool = { file: pointer.file, info: pointer, idle: [], open: 0, retired: false, waiters: [] };
+    for (const warm of holder.__pulseSnapshotWarmers ?? []) queueMicrotask(() => warm(pointer));
   }
   const idle = pool.idle.pop();
   if (idle) return { db: idle, pool };
