@@ -36,8 +36,6 @@ interface Socket {
  * exist at once.
  */
 export class CopyOutChunks implements pg.Submittable, AsyncIterable<Buffer> {
-  /** Rows received so far (CopyData messages). */
-  rows = 0;
   /** Rows PostgreSQL reported in its CommandComplete ("COPY n"), once done. */
   rowCount: number | null = null;
 
@@ -136,7 +134,7 @@ export class CopyOutChunks implements pg.Submittable, AsyncIterable<Buffer> {
     let write = 0; // end of the payload bytes compacted to the front of `data`
     let rowEnd = -1; // `write` at the end of the last complete row in `data`
     while (read < data.length) {
-      if (this.payloadLeft === 0 && this.headerFill < HEADER_BYTES) {
+      if (this.headerFill < HEADER_BYTES) {
         const headerStart = read;
         while (this.headerFill < HEADER_BYTES && read < data.length) this.header[this.headerFill++] = data[read++]!;
         if (this.headerFill < HEADER_BYTES) break;
@@ -148,16 +146,15 @@ export class CopyOutChunks implements pg.Submittable, AsyncIterable<Buffer> {
           this.detach(startsHere ? data.subarray(headerStart) : Buffer.concat([this.header, data.subarray(read)]));
           return;
         }
-        this.payloadLeft = this.header.readUInt32BE(1) - 4;
-        if (this.payloadLeft === 0) this.endMessage(write, (w) => (rowEnd = w));
         if (this.messageType === COPY_DONE) {
           this.appendRows(data, write, rowEnd);
           this.flush();
           this.detach(data.subarray(read));
           return;
         }
-        continue;
+        this.payloadLeft = this.header.readUInt32BE(1) - 4;
       }
+      // The message's payload (CopyData: part of a row, compacted; anything else: skipped).
       const n = Math.min(this.payloadLeft, data.length - read);
       if (this.messageType === COPY_DATA) {
         if (write !== read) data.copyWithin(write, read, read + n);
@@ -165,17 +162,13 @@ export class CopyOutChunks implements pg.Submittable, AsyncIterable<Buffer> {
       }
       read += n;
       this.payloadLeft -= n;
-      if (this.payloadLeft === 0) this.endMessage(write, (w) => (rowEnd = w));
+      if (this.payloadLeft === 0) {
+        // Message complete: a CopyData message is one whole row; the next byte starts a header.
+        if (this.messageType === COPY_DATA) rowEnd = write;
+        this.headerFill = 0;
+      }
     }
     this.appendRows(data, write, rowEnd);
-  }
-
-  private endMessage(write: number, markRowEnd: (write: number) => void): void {
-    if (this.messageType === COPY_DATA) {
-      this.rows++;
-      markRowEnd(write);
-    }
-    this.headerFill = 0;
   }
 
   /** Appends data[0, write) to the chunk; rows up to data[rowEnd] are complete (-1: none completed). */

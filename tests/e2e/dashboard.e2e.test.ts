@@ -362,7 +362,7 @@ describe('customers, segments, churn and retention data', () => {
     // Spaces and punctuation count on neither side: a phone as people type it, an e-mail across its dot.
     expect((await getJson<Found>(`/api/customers?q=${encodeURIComponent('+86 138-0013 8000')}`, cookie)).body.rows.map((r) => r.id)).toContain(10);
     expect((await getJson<Found>(`/api/customers?q=${encodeURIComponent('ming.zhu')}`, cookie)).body.rows.map((r) => r.id)).toContain(10);
-    // Fewer than three letters or digits once punctuation is dropped: no matches (not a scan of everything).
+    // Fewer than three letters or digits once punctuation is dropped: no matches, not every name containing 'ab'.
     const tooShort = await getJson<Found>(`/api/customers?q=${encodeURIComponent('a.b')}`, cookie);
     expect(tooShort.status).toBe(200);
     expect(tooShort.body.total).toBe(0);

@@ -5,7 +5,7 @@ import 'server-only';
 import { z } from 'zod';
 import { createLogger } from '../../../lib/log.ts';
 import type { DuckDb, JsonValue, SnapshotInfo } from '../../../warehouse/index.ts';
-import { cachedFromSnapshot, onSnapshotServed, openSnapshot, withSnapshot } from '../server/warehouse.ts';
+import { cachedFromSnapshot, onSnapshotServed, openSnapshot, publishedSnapshot, withSnapshot } from '../server/warehouse.ts';
 import { getServerContext } from '../server/context.ts';
 import { listColumns, loadCustomerListTable, type CustomerListRow, type CustomerListTable } from './customer-list-table.ts';
 import { inScope, ownerCondition, scopeKey, type OwnerScope } from './owner-scope.ts';
@@ -145,11 +145,10 @@ function listFromWarehouse(query: CustomerQuery, scope: OwnerScope): Promise<{ r
 }
 
 /** The rows of these customers (a page's worth); ids missing from the snapshot are left out. */
-function rowsByIds(ids: number[]): Promise<Map<number, WarehouseRow>> {
-  return withSnapshot(async (db, info) => {
-    const table = listTableOf(info);
-    return table ? table.rows(ids) : queryRowsByIds(db, ids);
-  });
+async function rowsByIds(ids: number[]): Promise<Map<number, WarehouseRow>> {
+  // From memory when the table is loaded: no DuckDB handle is taken (they are few, and busy under load).
+  const table = listTableOf(await publishedSnapshot());
+  return table ? table.rows(ids) : withSnapshot((db) => queryRowsByIds(db, ids));
 }
 
 async function queryRowsByIds(db: DuckDb, ids: number[]): Promise<Map<number, WarehouseRow>> {
@@ -211,9 +210,9 @@ function listTableOf(info: SnapshotInfo): CustomerListTable | null {
 
 onSnapshotServed(listTableOf);
 
-/** Starts loading the list table of the snapshot being served, if any (called at server start). */
+/** Starts loading the list table of the newest snapshot, if there is one (called at server start). */
 export function warmCustomerListTable(): void {
-  withSnapshot(async (_db, info) => void listTableOf(info)).catch(() => undefined);
+  publishedSnapshot().then(listTableOf, () => undefined);
 }
 
 /**

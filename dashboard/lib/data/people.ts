@@ -97,13 +97,12 @@ const relevanceOrder = '(lower(name) = $1) DESC, (lower(name) LIKE $2) DESC, id'
  */
 function searchCondition(query: string): { where: string; values: unknown[] } {
   const q = query.toLowerCase();
-  const values: unknown[] = [q, `${escapeLike(q)}%`, [...q].length === 2 ? [q] : q];
-  const condition =
-    [...q].length === 2
-      ? 'name_pairs @> $3::text[]'
-      : // search_key drops % _ and \ with the other punctuation, so the pattern has no wildcard of the user's.
-        `char_length(pulse_app.search_key($3)) >= 3 AND search_text LIKE '%' || pulse_app.search_key($3) || '%'`;
-  return { where: `deleted_at IS NULL AND ${condition}`, values };
+  if ([...q].length === 2) return { where: 'deleted_at IS NULL AND name_pairs @> $3::text[]', values: [q, `${escapeLike(q)}%`, [q]] };
+  // search_key drops % _ and \ with the other punctuation, so the pattern holds no wildcard of the user's.
+  return {
+    where: `deleted_at IS NULL AND char_length(pulse_app.search_key($3)) >= 3 AND search_text LIKE '%' || pulse_app.search_key($3) || '%'`,
+    values: [q, `${escapeLike(q)}%`, q],
+  };
 }
 
 /** A Person as PostgreSQL returns it. */

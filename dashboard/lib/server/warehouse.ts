@@ -120,10 +120,16 @@ export async function withSnapshot<T>(fn: (db: DuckDb, info: SnapshotInfo) => Pr
 
 /** Like withSnapshot, but remembers the answer for this snapshot and key (snapshots never change). */
 export async function cachedFromSnapshot<T>(key: string, fn: (db: DuckDb, info: SnapshotInfo) => Promise<T>): Promise<T> {
+  const info = await publishedSnapshot();
+  return cached(`${info.file}|${key}`, () => withSnapshot(fn));
+}
+
+/** The newest published snapshot, without taking a handle on it (for answers kept in memory per snapshot). */
+export async function publishedSnapshot(): Promise<SnapshotInfo> {
   const { config } = await getServerContext();
   const info = getPublishedSnapshot(config.dataDir);
   if (!info) throw new NoSnapshotError('No warehouse snapshot has been published yet.');
-  return cached(`${info.file}|${key}`, () => withSnapshot(fn));
+  return info;
 }
 
 /**
