@@ -246,15 +246,18 @@ describe('throttling', () => {
     };
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 6; i++) {
+    // Interleaved, and fewer than MAX_FAILED_SIGN_INS tries so the known account never locks.
+    for (let i = 0; i < MAX_FAILED_SIGN_INS - 2; i++) {
       known.push(await time('tim@example.com'));
       unknown.push(await time(`ghost${i}@example.com`));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.log(`sign-in with a wrong password: known e-mail median ${median(known).toFixed(1)} ms, unknown e-mail median ${median(unknown).toFixed(1)} ms`);
+    // The fastest of each: other test files share the two cores, and load only ever adds time, so the
+    // minimum is the cost of the work itself (a median of 6 once read 44.6 vs 17.1 ms under CI load).
+    const fastest = (xs: number[]) => Math.min(...xs);
+    console.log(`sign-in with a wrong password: known e-mail fastest ${fastest(known).toFixed(1)} ms, unknown e-mail fastest ${fastest(unknown).toFixed(1)} ms`);
     // Both run one Argon2id verify (~20 ms); without the dummy verify the unknown e-mail would answer in ~2 ms.
-    expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
-    expect(median(unknown)).toBeLessThan(median(known) * 2);
+    expect(fastest(unknown)).toBeGreaterThan(fastest(known) * 0.5);
+    expect(fastest(unknown)).toBeLessThan(fastest(known) * 2);
   });
 
   it('refuses an address after too many failures, across accounts and the code step, and audits it', async () => {
