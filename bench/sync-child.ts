@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import { loadMapping, syncTables, type SyncMode, type TableSyncResult } from '../ingest/index.ts';
 import { openWorkDb } from '../warehouse/index.ts';
 
-const [sourceUrl, workDbFile, tmpDir, mode, mappingFile, memoryLimit] = process.argv.slice(2) as [string, string, string, SyncMode, string, string];
+const [sourceUrl, workDbFile, tmpDir, mode, mappingFile, memoryLimit, overlap] = process.argv.slice(2) as [string, string, string, SyncMode, string, string, string?];
 const started = performance.now();
 const db = await openWorkDb(workDbFile, { memoryLimit });
 let tables: TableSyncResult[];
 let seconds: number;
 try {
-  tables = await syncTables({ sourceUrl, mapping: loadMapping(mappingFile), workDb: db, tmpDir, mode, overlapSeconds: 300 });
+  tables = await syncTables({ sourceUrl, mapping: loadMapping(mappingFile), workDb: db, tmpDir, mode, overlapSeconds: Number(overlap ?? 300) });
   seconds = (performance.now() - started) / 1000;
 } finally {
   db.close();

@@ -90,10 +90,25 @@ async function main(): Promise<void> {
     // The UPDATEs dirtied most pages of the big tables at once, far past shared_buffers: without a checkpoint here
     // PostgreSQL flushes them during the incremental sync that follows (4.2 and 7.6 s in two runs).
     // Changes made over 15 minutes are flushed in the background; so is this burst, before timing.
-    await changer.query('CHECKPOINT').catch((error: unknown) => console.log(`(no CHECKPOINT before the incremental sync: ${(error as Error).message})`));
-    await changer.end();
+    const checkpoint = () =>
+      changer.query('CHECKPOINT').catch((error: unknown) => console.log(`(no CHECKPOINT before the incremental sync: ${(error as Error).message})`));
+    await checkpoint();
     const incremental = runChild(sourceUrl, workDb, 'incremental');
     const incrementalRows = incremental.tables.reduce((n, t) => n + t.rowsCopied, 0);
+
+    // 4. For context, not the target: the newest 1% of every table's rows changed (as when recent orders
+    // move through their statuses), so the changed rows sit together instead of on every page. Overlap 0:
+    // the default 300 s would re-copy step 3's rows, changed seconds before; a sync 15 minutes later would not.
+    let changedRecent = 0;
+    for (const m of mapping.tables) {
+      const table = `pulse_app.${m.table.name}`;
+      const result = await changer.query(`UPDATE ${table} SET updated_at = clock_timestamp() WHERE id > (SELECT max(id) - count(*) / 100 FROM ${table})`);
+      changedRecent += result.rowCount ?? 0;
+    }
+    await checkpoint();
+    await changer.end();
+    const recent = runChild(sourceUrl, workDb, 'incremental', 0);
+    const recentRows = recent.tables.reduce((n, t) => n + t.rowsCopied, 0);
 
     const fmt = (v: number) => Math.round(v).toLocaleString('en');
     console.log('\n| step | rows | seconds | rows/s | peak RSS |');
@@ -101,27 +116,32 @@ async function main(): Promise<void> {
     console.log(`| PostgreSQL COPY … TO STDOUT → /dev/null (reference) | ${fmt(rawRows)} | ${rawSeconds.toFixed(2)} | ${fmt(rawRows / rawSeconds)} | — |`);
     console.log(`| Pulse full sync | ${fmt(fullRows)} | ${full.seconds.toFixed(2)} | ${fmt(fullRows / full.seconds)} | ${full.peakMb.toFixed(0)} MB |`);
     console.log(`| Pulse incremental sync (${fmt(changed)} rows changed, 1%) | ${fmt(incrementalRows)} | ${incremental.seconds.toFixed(2)} | ${fmt(incrementalRows / incremental.seconds)} | ${incremental.peakMb.toFixed(0)} MB |`);
+    console.log(`| (context) incremental sync, the newest ${fmt(changedRecent)} rows changed | ${fmt(recentRows)} | ${recent.seconds.toFixed(2)} | ${fmt(recentRows / recent.seconds)} | ${recent.peakMb.toFixed(0)} MB |`);
     console.log(
-      `\nClosing the work database afterwards (DuckDB checkpoints the sync's writes from its WAL into the file; not in the times above, in the peak memory): full ${full.closeSeconds.toFixed(2)} s, incremental ${incremental.closeSeconds.toFixed(2)} s.`,
+      `\nClosing the work database afterwards (DuckDB checkpoints the sync's writes from its WAL into the file; not in the times above, in the peak memory): full ${full.closeSeconds.toFixed(2)} s, incremental ${incremental.closeSeconds.toFixed(2)} s, newest rows ${recent.closeSeconds.toFixed(2)} s.`,
     );
     console.log('\nPer table (full sync):');
     for (const t of full.tables) console.log(`  ${t.table.padEnd(18)} ${fmt(t.rowsCopied).padStart(12)} rows ${t.seconds.toFixed(2).padStart(7)} s  ${t.checksumMatch ? 'match' : 'MISMATCH'}`);
     console.log('\nPer table (incremental sync):');
     for (const t of incremental.tables) console.log(`  ${t.table.padEnd(18)} ${fmt(t.rowsCopied).padStart(12)} rows ${t.seconds.toFixed(2).padStart(7)} s  ${t.checksumMatch ? 'match' : 'MISMATCH'}`);
+    console.log('\nPer table (incremental sync, newest rows changed):');
+    for (const t of recent.tables) console.log(`  ${t.table.padEnd(18)} ${fmt(t.rowsCopied).padStart(12)} rows ${t.seconds.toFixed(2).padStart(7)} s  ${t.checksumMatch ? 'match' : 'MISMATCH'}`);
     const ratio = fullRows / full.seconds / (rawRows / rawSeconds);
     const incrementalShare = incremental.seconds / full.seconds;
     console.log(`\nfull sync / raw COPY throughput: ${ratio.toFixed(2)}× (target ≥ 0.70×) ${ratio >= 0.7 ? 'PASS' : 'MISS'}`);
     console.log(`incremental / full sync time:    ${(incrementalShare * 100).toFixed(1)}% (target ≤ 5%) ${incrementalShare <= 0.05 ? 'PASS' : 'MISS'}`);
-    console.log(`peak memory of the sync process: ${Math.max(full.peakMb, incremental.peakMb).toFixed(0)} MB (target < 1024 MB) ${Math.max(full.peakMb, incremental.peakMb) < 1024 ? 'PASS' : 'MISS'}`);
+    console.log(`  (context: with the newest 1% changed instead, ${((recent.seconds / full.seconds) * 100).toFixed(1)}%)`);
+    const peakMb = Math.max(full.peakMb, incremental.peakMb, recent.peakMb);
+    console.log(`peak memory of the sync process: ${peakMb.toFixed(0)} MB (target < 1024 MB) ${peakMb < 1024 ? 'PASS' : 'MISS'}`);
   } finally {
     await stopServer();
   }
 }
 
-function runChild(sourceUrl: string, workDb: string, mode: 'full' | 'incremental'): { seconds: number; closeSeconds: number; peakMb: number; tables: TableSyncResult[] } {
+function runChild(sourceUrl: string, workDb: string, mode: 'full' | 'incremental', overlapSeconds = 300): { seconds: number; closeSeconds: number; peakMb: number; tables: TableSyncResult[] } {
   const output = execFileSync(
     process.execPath,
-    ['--import', 'tsx', path.join(projectRoot, 'bench', 'sync-child.ts'), sourceUrl, workDb, path.join(benchDir, 'tmp'), mode, defaultMappingFile, memoryLimit],
+    ['--import', 'tsx', path.join(projectRoot, 'bench', 'sync-child.ts'), sourceUrl, workDb, path.join(benchDir, 'tmp'), mode, defaultMappingFile, memoryLimit, String(overlapSeconds)],
     { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return JSON.parse(output.toString());
