@@ -2,7 +2,7 @@
 // chunks of whole rows (copy-out.ts), each written to a file and loaded with DuckDB's parallel CSV reader
 // while PostgreSQL keeps producing the next one. Overlapping the two is what brings the sync close to
 // PostgreSQL's own COPY speed (a single temp file loaded at the end reaches about half of it, STACK.md).
-// Memory stays flat: at most two chunks exist at once.
+// Memory stays flat: at most three chunks exist at once (copy-out.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';

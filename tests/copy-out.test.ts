@@ -23,7 +23,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-// Rows with quotes, commas, newlines inside fields, Chinese text, NULLs, and one 5,000-byte row.
+// Rows with quotes, commas, newlines inside fields, Chinese text, NULLs, and one row of 5,000 Chinese characters (15 kB).
 const awkwardRows = `COPY (
   SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE 'name "' || i || '", line one' || chr(10) || '第二行 ' || repeat('x', i % 50) END,
          CASE WHEN i = 777 THEN repeat('长', 5000) ELSE '' END
