@@ -93,7 +93,9 @@ async function main(): Promise<void> {
     const checkpoint = () =>
       changer.query('CHECKPOINT').catch((error: unknown) => console.log(`(no CHECKPOINT before the incremental sync: ${(error as Error).message})`));
     await checkpoint();
+    let walBefore = await walPosition(changer);
     const incremental = runChild(sourceUrl, workDb, 'incremental');
+    const incrementalWal = await walBytesSince(changer, walBefore);
     const incrementalRows = incremental.tables.reduce((n, t) => n + t.rowsCopied, 0);
 
     // 4. For context, not the target: the newest 1% of every table's rows changed (as when recent orders
@@ -106,8 +108,10 @@ async function main(): Promise<void> {
       changedRecent += result.rowCount ?? 0;
     }
     await checkpoint();
-    await changer.end();
+    walBefore = await walPosition(changer);
     const recent = runChild(sourceUrl, workDb, 'incremental', 0);
+    const recentWal = await walBytesSince(changer, walBefore);
+    await changer.end();
     const recentRows = recent.tables.reduce((n, t) => n + t.rowsCopied, 0);
 
     const fmt = (v: number) => Math.round(v).toLocaleString('en');
@@ -117,6 +121,10 @@ async function main(): Promise<void> {
     console.log(`| Pulse full sync | ${fmt(fullRows)} | ${full.seconds.toFixed(2)} | ${fmt(fullRows / full.seconds)} | ${full.peakMb.toFixed(0)} MB |`);
     console.log(`| Pulse incremental sync (${fmt(changed)} rows changed, 1%) | ${fmt(incrementalRows)} | ${incremental.seconds.toFixed(2)} | ${fmt(incrementalRows / incremental.seconds)} | ${incremental.peakMb.toFixed(0)} MB |`);
     console.log(`| (context) incremental sync, the newest ${fmt(changedRecent)} rows changed | ${fmt(recentRows)} | ${recent.seconds.toFixed(2)} | ${fmt(recentRows / recent.seconds)} | ${recent.peakMb.toFixed(0)} MB |`);
+    const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
+    console.log(
+      `\nWAL the source wrote while it was read (pruning the row versions the UPDATE left): incremental sync ${gb(incrementalWal)}, newest-rows incremental ${gb(recentWal)}.`,
+    );
     console.log(
       `\nClosing the work database afterwards (DuckDB checkpoints the sync's writes from its WAL into the file; not in the times above, in the peak memory): full ${full.closeSeconds.toFixed(2)} s, incremental ${incremental.closeSeconds.toFixed(2)} s, newest rows ${recent.closeSeconds.toFixed(2)} s.`,
     );
@@ -136,6 +144,14 @@ async function main(): Promise<void> {
   } finally {
     await stopServer();
   }
+}
+
+async function walPosition(client: pg.Client): Promise<string> {
+  return (await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
+}
+
+async function walBytesSince(client: pg.Client, lsn: string): Promise<number> {
+  return Number((await client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint AS bytes', [lsn])).rows[0]!.bytes);
 }
 
 function runChild(sourceUrl: string, workDb: string, mode: 'full' | 'incremental', overlapSeconds = 300): { seconds: number; closeSeconds: number; peakMb: number; tables: TableSyncResult[] } {
