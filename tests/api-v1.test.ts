@@ -4,7 +4,6 @@
 // photographed at 1280 and 375 px in English and Chinese (artifacts/screenshots).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
@@ -19,6 +18,7 @@ import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.t
 import { projectRoot } from '../lib/paths.ts';
 import { SlidingWindowLimiter } from '../lib/rate-limit.ts';
 import { startDashboard, type RunningDashboard } from '../dashboard/server.ts';
+import { freePort } from './helpers/free-port.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 
@@ -68,16 +68,6 @@ afterAll(async () => {
   if (serverOutput.some((line) => /Error|failed/.test(line))) console.log(`dashboard server output:\n${serverOutput.join('').slice(-4000)}`);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function signInCookie(role: Role): Promise<string> {
   const known = cookies.get(role);

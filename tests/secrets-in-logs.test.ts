@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { generateKey } from '../lib/secrets.ts';
+import { freePort } from './helpers/free-port.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
@@ -109,7 +110,7 @@ describe('the pulse command', () => {
     // No DATABASE_URL: the command starts (initialises) an embedded server in a fresh data folder.
     const embeddedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-secrets-embedded-'));
     try {
-      const status = await pulse(['status'], { DATABASE_URL: '', SOURCE_DATABASE_URL: '', PULSE_DATA_DIR: embeddedDir, PULSE_PG_PORT: process.env.PULSE_PG_PORT ?? '54422' });
+      const status = await pulse(['status'], { DATABASE_URL: '', SOURCE_DATABASE_URL: '', PULSE_DATA_DIR: embeddedDir, PULSE_PG_PORT: String(await freePort()) });
       expect(status.code, status.output).toBe(0);
       expect(status.output).toMatch(/initialising embedded PostgreSQL/);
       const password = fs.readFileSync(path.join(embeddedDir, 'pg-password'), 'utf8').trim();
