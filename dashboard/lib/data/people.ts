@@ -48,13 +48,13 @@ export function escapeLike(value: string): string {
  * name, then names starting with it, then by id). The caller guarantees 2 ≤ length ≤ 100.
  */
 export function searchPeopleIds(query: string, limit: number): Sql {
-  const { where, values } = searchCondition(query);
+  const { from, where, order, values } = searchCondition(query);
   values.push(limit);
   return {
     // Ranked after the LIMIT: ordering every match first would read all of them (an e-mail domain
     // matches hundreds of thousands); past the cap the page asks the user to narrow the search anyway.
     text: `SELECT id FROM (
-             SELECT id, name FROM pulse_app.customers WHERE ${where} LIMIT $${values.length}
+             SELECT id, name FROM ${from} WHERE ${where} ${order} LIMIT $${values.length}
            ) m
            ORDER BY ${relevanceOrder}`,
     values,
@@ -68,14 +68,14 @@ export function searchPeopleIds(query: string, limit: number): Sql {
  * known even past the last page. One round trip instead of two (ids, then the page's people).
  */
 export function searchPeoplePageSql(query: string, limit: number, offset: number, pageSize: number): Sql {
-  const { where, values } = searchCondition(query);
+  const { from, where, order, values } = searchCondition(query);
   values.push(limit, offset, pageSize);
   const n = values.length;
   return {
     text: `SELECT rank, matches, id, name, email, phone, company, address, created_at FROM (
              SELECT m.*, row_number() OVER (ORDER BY ${relevanceOrder}) AS rank, count(*) OVER () AS matches FROM (
                SELECT id, name, email, phone, company, address, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created_at
-               FROM pulse_app.customers WHERE ${where} LIMIT $${n - 2}
+               FROM ${from} WHERE ${where} ${order} LIMIT $${n - 2}
              ) m
            ) r
            WHERE rank = 1 OR (rank > $${n - 1} AND rank <= $${n - 1} + $${n})
@@ -88,18 +88,28 @@ export function searchPeoplePageSql(query: string, limit: number, offset: number
 const relevanceOrder = '(lower(name) = $1) DESC, (lower(name) LIKE $2) DESC, id';
 
 /**
- * The WHERE of a search for `query` (values $1 = the query lower-cased, $2 = its prefix pattern).
- * A two-character query (two characters of a Chinese name) uses the name's character-pair index;
- * longer ones the trigram index on the stored search key of all four fields (ingest/demo-schema/005),
- * after PostgreSQL strips spaces and punctuation from the query exactly as from the key (pulse_app.search_key).
+ * The FROM, WHERE and ORDER BY of a search for `query` (values $1 = the query lower-cased, $2 = its prefix pattern).
+ * A two-character query (two characters of a Chinese name) reads the table of the names' character
+ * pairs (ingest/demo-schema/006) in customer-id order, so it stops at the LIMIT; longer ones use the
+ * trigram index on the stored search key of all four fields (ingest/demo-schema/005), after
+ * PostgreSQL strips spaces and punctuation from the query exactly as from the key (pulse_app.search_key).
  * Fewer than three letters or digits left ('a.b') find nothing: the index has no trigram to look up,
  * and reading all of it would take seconds.
  */
-function searchCondition(query: string): { where: string; values: unknown[] } {
+function searchCondition(query: string): { from: string; where: string; order: string; values: unknown[] } {
   const q = query.toLowerCase();
-  if ([...q].length === 2) return { where: 'deleted_at IS NULL AND name_pairs @> $3::text[]', values: [q, `${escapeLike(q)}%`, [q]] };
+  if ([...q].length === 2) {
+    return {
+      from: 'pulse_app.customer_name_pairs p JOIN pulse_app.customers ON id = p.customer_id',
+      where: 'p.pair = $3 AND deleted_at IS NULL',
+      order: 'ORDER BY p.customer_id',
+      values: [q, `${escapeLike(q)}%`, q],
+    };
+  }
   // search_key drops % _ and \ with the other punctuation, so the pattern holds no wildcard of the user's.
   return {
+    from: 'pulse_app.customers',
+    order: '',
     where: `deleted_at IS NULL AND char_length(pulse_app.search_key($3)) >= 3 AND search_text LIKE '%' || pulse_app.search_key($3) || '%'`,
     values: [q, `${escapeLike(q)}%`, q],
   };
