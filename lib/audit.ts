@@ -79,9 +79,17 @@ export function cliActor(): AuditActor {
 }
 
 export async function writeAudit(pool: pg.Pool | pg.ClientBase, entry: AuditEntry): Promise<void> {
+  await writeAuditEntries(pool, [entry]);
+}
+
+/** Several entries in one statement (one transaction unless `pool` is a client inside one), chained in this order. */
+export async function writeAuditEntries(pool: pg.Pool | pg.ClientBase, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const columns = 9;
+  const rows = entries.map((_, i) => `(${Array.from({ length: columns }, (__, c) => `$${i * columns + c + 1}`).join(', ')})`);
   await pool.query(
-    'INSERT INTO pulse.audit_log (user_id, user_email, role, action, target, row_count, details, outcome, address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-    [
+    `INSERT INTO pulse.audit_log (user_id, user_email, role, action, target, row_count, details, outcome, address) VALUES ${rows.join(', ')}`,
+    entries.flatMap((entry) => [
       entry.userId,
       entry.userEmail,
       entry.role,
@@ -91,6 +99,6 @@ export async function writeAudit(pool: pg.Pool | pg.ClientBase, entry: AuditEntr
       JSON.stringify(entry.details ?? {}),
       entry.outcome ?? 'success',
       entry.address ?? null,
-    ],
+    ]),
   );
 }

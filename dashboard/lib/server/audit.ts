@@ -3,7 +3,9 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import type { Session } from '../../../lib/auth.ts';
-import { writeAudit, type AuditAction, type AuditActor, type AuditOutcome } from '../../../lib/audit.ts';
+import type pg from 'pg';
+import type { AuditAction, AuditActor, AuditOutcome } from '../../../lib/audit.ts';
+import { AuditBatchWriter } from '../../../lib/audit-batch.ts';
 import { clientAddress } from './client-address.ts';
 import { getServerContext } from './context.ts';
 
@@ -22,8 +24,16 @@ export async function sessionActor(session: Session): Promise<AuditActor> {
   return { userId: session.user.id, userEmail: session.user.email, role: session.user.role, address: await requestAddress() };
 }
 
-/** `rowCount`: how many customers' (or entries') data it covered; null when that means nothing (a job action). */
+// One writer per server process (on globalThis: Next.js may load this module once per route bundle),
+// so concurrent requests' entries share transactions (lib/audit-batch.ts).
+const holder = globalThis as typeof globalThis & { __pulseAuditWriter?: { pool: pg.Pool; writer: AuditBatchWriter } };
+
+/**
+ * `rowCount`: how many customers' (or entries') data it covered; null when that means nothing (a job
+ * action). Resolves once the entry is committed.
+ */
 export async function audit(session: Session, action: AuditAction, target: string, rowCount: number | null, details: Record<string, unknown> = {}, outcome: AuditOutcome = 'success'): Promise<void> {
   const { pool } = await getServerContext();
-  await writeAudit(pool, { ...(await sessionActor(session)), action, target, ...(rowCount === null ? {} : { rowCount }), details, outcome });
+  if (holder.__pulseAuditWriter?.pool !== pool) holder.__pulseAuditWriter = { pool, writer: new AuditBatchWriter(pool) };
+  await holder.__pulseAuditWriter.writer.write({ ...(await sessionActor(session)), action, target, ...(rowCount === null ? {} : { rowCount }), details, outcome });
 }
