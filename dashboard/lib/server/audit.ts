@@ -2,8 +2,8 @@
 // log): who, as which role, from which address, did what to how many customers' data.
 import 'server-only';
 import { headers } from 'next/headers';
-import type { Session } from '../../../lib/auth.ts';
 import type pg from 'pg';
+import type { Session } from '../../../lib/auth.ts';
 import type { AuditAction, AuditActor, AuditOutcome } from '../../../lib/audit.ts';
 import { AuditBatchWriter } from '../../../lib/audit-batch.ts';
 import { clientAddress } from './client-address.ts';
