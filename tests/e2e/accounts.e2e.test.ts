@@ -4,7 +4,6 @@
 // e-mail, sessions and revoking, the per-address throttle (which a forged X-Forwarded-For does not
 // get around), the audit trail, and screenshots of every account page on a phone and a desktop.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import pg from 'pg';
@@ -24,6 +23,7 @@ import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts
 import { outboxDir } from '../../reports/index.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 const password = 'orange kettle seventeen';
@@ -67,17 +67,6 @@ afterAll(async () => {
   await database?.drop();
   if (serverOutput.some((line) => /Error|failed/.test(line))) console.log(`dashboard server output:\n${serverOutput.join('').slice(-4000)}`);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function cookieFrom(response: Response, name: string): string | undefined {
   return response.headers.getSetCookie().find((c) => c.startsWith(`${name}=`) && !c.startsWith(`${name}=;`))?.split(';')[0];

@@ -1,7 +1,6 @@
 // End-to-end: the real Next.js server (built once, started with `next start` by startDashboard) on a
 // seeded test database and a published snapshot, driven over HTTP and in headless Chromium.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
@@ -19,6 +18,7 @@ import { seedDemoData } from '../../ingest/index.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 
@@ -87,17 +87,6 @@ async function varySource(url: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Signs in over HTTP (JSON) and returns the session cookie. */

@@ -25,6 +25,7 @@ import { withPublishedSnapshot } from '../../warehouse/index.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 
@@ -64,17 +65,6 @@ afterAll(async () => {
   await database?.drop();
   if (serverOutput.some((line) => /Error|failed/.test(line))) console.log(`dashboard server output:\n${serverOutput.join('').slice(-4000)}`);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const cookies = new Map<Role, string>();
 async function cookieOf(role: Role): Promise<string> {

@@ -4,7 +4,6 @@
 // its filters, paging and CSV export; and no secret in any response or in the server's output.
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
@@ -24,6 +23,7 @@ import { withPublishedSnapshot } from '../../warehouse/index.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 
@@ -86,17 +86,6 @@ async function seedAuditEntries(): Promise<void> {
     action: 'segment_change',
     target: '=HYPERLINK("http://evil.example","click")',
     details: { name: '<img src=x onerror=alert(1)>' },
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
   });
 }
 

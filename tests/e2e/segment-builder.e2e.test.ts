@@ -2,7 +2,6 @@
 // (startDashboard), a seeded database and a published snapshot, driven in headless Chromium and over
 // HTTP. Screenshots of every page at 1280 and 375 px in English and Chinese go to artifacts/screenshots.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import ExcelJS from 'exceljs';
@@ -21,6 +20,7 @@ import { compileSegmentRules, countSegment, listMemberIds, todayIn, withPublishe
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 
@@ -67,17 +67,6 @@ afterAll(async () => {
   await database?.drop();
   if (serverOutput.some((line) => /Error|failed/.test(line))) console.log(`dashboard server output:\n${serverOutput.join('').slice(-4000)}`);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function signInCookie(role: Role): Promise<string> {
   const response = await fetch(`${server.url}/api/auth/sign-in`, {

@@ -1,6 +1,5 @@
 // A real dashboard on a seeded test database and a published snapshot, for tests that drive it over
 // HTTP or in Chromium: the pattern of tests/e2e/dashboard.e2e.test.ts in one reusable place.
-import net from 'node:net';
 import pg from 'pg';
 import { expect } from 'vitest';
 import type { Role } from '../../lib/auth-roles.ts';
@@ -12,6 +11,7 @@ import { runPipelineNow } from '../../jobs/index.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { createPulseEnv, type PulseTestEnv } from './pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { freePort } from './free-port.ts';
 
 export interface DashboardFixture {
   database: TestDatabase;
@@ -21,17 +21,6 @@ export interface DashboardFixture {
   serverOutput: string[];
   signInCookie(role: Role): Promise<string>;
   close(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Seeds `customers` demo customers, lets `prepare` change the source, runs one full pipeline and starts the dashboard. */
