@@ -17,13 +17,24 @@
 CREATE TABLE IF NOT EXISTS pulse_app.customer_name_pairs (
   pair        text NOT NULL,
   customer_id bigint NOT NULL,
-  PRIMARY KEY (pair, customer_id)
+  CONSTRAINT customer_name_pairs_pkey PRIMARY KEY (pair, customer_id)
 );
 
-INSERT INTO pulse_app.customer_name_pairs (pair, customer_id)
-SELECT DISTINCT p, c.id FROM pulse_app.customers c, unnest(pulse_app.text_bigrams(c.name)) AS p
-ORDER BY 1, 2
-ON CONFLICT DO NOTHING;
+-- The whole table from the customers in one pass, its key built afterwards by one sort: what this
+-- migration and the demo seeder (which loads customers with the triggers below switched off) use.
+-- Row by row through the triggers, a million customers took 76 s of the seed instead of 20 s.
+CREATE OR REPLACE FUNCTION pulse_app.rebuild_customer_name_pairs() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE pulse_app.customer_name_pairs;
+  ALTER TABLE pulse_app.customer_name_pairs DROP CONSTRAINT customer_name_pairs_pkey;
+  INSERT INTO pulse_app.customer_name_pairs (pair, customer_id)
+  SELECT DISTINCT p, c.id FROM pulse_app.customers c, unnest(pulse_app.text_bigrams(c.name)) AS p;
+  ALTER TABLE pulse_app.customer_name_pairs ADD CONSTRAINT customer_name_pairs_pkey PRIMARY KEY (pair, customer_id);
+END
+$$;
+
+SELECT pulse_app.rebuild_customer_name_pairs();
 
 CREATE OR REPLACE FUNCTION pulse_app.customer_name_pairs_on_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -70,6 +70,19 @@ export function truncateTables(): Query {
   return { text: `TRUNCATE ${DEMO_TABLES.map(qualified).join(', ')}` };
 }
 
+/**
+ * The customers' name-pairs table (demo-schema/006) is derived from their names by triggers; a bulk
+ * load switches the insert trigger off and rebuilds the table once afterwards (a sorted index build
+ * instead of six million ordered inserts).
+ */
+export function setNamePairsTrigger(enabled: boolean): Query {
+  return { text: `ALTER TABLE pulse_app.customers ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER customer_name_pairs_insert` };
+}
+
+export function rebuildNamePairs(): Query {
+  return { text: 'SELECT pulse_app.rebuild_customer_name_pairs()' };
+}
+
 export function selectForeignKeys(): Query {
   return {
     text: `SELECT c.conrelid::regclass::text AS table_name, c.conname AS name, pg_get_constraintdef(c.oid) AS definition

@@ -18,6 +18,7 @@ import {
   dropForeignKey,
   dropIndex,
   lockTables,
+  rebuildNamePairs,
   selectAnyCustomer,
   selectCustomersTableExists,
   selectForeignKeys,
@@ -25,6 +26,7 @@ import {
   selectNonEmptyTables,
   selectSecondaryIndexes,
   setLocal,
+  setNamePairsTrigger,
   truncateTables,
   type DemoTable,
   type ForeignKey,
@@ -115,6 +117,7 @@ export async function seedDemoData(databaseUrl: string, options: SeedOptions): P
       const indexes = (await client.query<SecondaryIndex>(selectSecondaryIndexes())).rows;
       for (const fk of foreignKeys) await client.query(dropForeignKey(fk));
       for (const index of indexes) await client.query(dropIndex(index));
+      await client.query(setNamePairsTrigger(false));
 
       for (const source of demoTables(context)) {
         const table = source.table;
@@ -129,9 +132,12 @@ export async function seedDemoData(databaseUrl: string, options: SeedOptions): P
 
       // The last step, indexes, foreign keys and statistics, gets a progress line of its own:
       // on a million customers it takes a while and the bar should not look stuck.
-      steps = indexes.length + foreignKeys.length + 1;
+      steps = indexes.length + foreignKeys.length + 2;
       let done = 0;
       report({ table: FINISHING_STEP, rowsDone: 0, rowsExpected: steps });
+      await client.query(rebuildNamePairs());
+      await client.query(setNamePairsTrigger(true));
+      report({ table: FINISHING_STEP, rowsDone: ++done, rowsExpected: steps });
       for (const index of indexes) {
         await client.query(createIndex(index));
         report({ table: FINISHING_STEP, rowsDone: ++done, rowsExpected: steps });
