@@ -164,17 +164,37 @@ describe('pulse keys rotate', () => {
     return false;
   }
 
+  /** Waits until another session waits for an advisory lock (the audit chain's, held by this test). */
+  async function waitForAuditLockWaiter(deadline: number): Promise<boolean> {
+    while (Date.now() < deadline) {
+      const { rows } = await pool.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid <> pg_backend_pid()");
+      if (rows.length > 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return false;
+  }
+
   it('killed inside its transaction leaves every secret readable, and the next run finishes that rotation', async () => {
     const original = loadKeyring({ dataDir });
     const list = secrets(3000);
     await putMany(original, list);
 
-    // Killed inside its transaction: nothing of it commits, both keys are in the file.
-    const first = startCli();
-    expect(await waitForRotationTransaction(Date.now() + 30_000)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    first.child.kill('SIGKILL');
-    await first.done;
+    // Killed inside its transaction: nothing of it commits, both keys are in the file. To kill it
+    // there for certain (a sleep once raced a fast rotation to its commit), this test holds the audit
+    // chain's lock (lib/migrations/008_audit_chain.sql): the rotation's audit entry, its last step
+    // before COMMIT, waits for it.
+    const auditLock = await pool.connect();
+    try {
+      await auditLock.query('SELECT pg_advisory_lock(8103502347397587317)');
+      const first = startCli();
+      expect(await waitForRotationTransaction(Date.now() + 30_000)).toBe(true);
+      expect(await waitForAuditLockWaiter(Date.now() + 30_000)).toBe(true);
+      first.child.kill('SIGKILL');
+      await first.done;
+    } finally {
+      await auditLock.query('SELECT pg_advisory_unlock(8103502347397587317)');
+      auditLock.release();
+    }
     expect(keyFileIds()).toHaveLength(2);
     expect([...(await keyIdsInTable()).keys()]).toEqual([original.current.id]);
     await expectAllReadable(loadKeyring({ dataDir }), list);
