@@ -23,6 +23,7 @@ import {
   recordUnknownAccountFailure,
 } from './auth-throttle.ts';
 import { checkPassword } from './password-rules.ts';
+import type { OwnerScope } from './user-scopes.ts';
 
 export class AuthError extends PulseError {}
 
@@ -42,6 +43,8 @@ export interface Session {
   id: number;
   user: User;
   expiresAt: string;
+  /** The user's owner scope (lib/user-scopes.ts), read with the session: null when they see every customer. */
+  ownerScope: OwnerScope;
 }
 
 /** Who is asking, as far as the server can tell: recorded on sessions and in the audit log. */
@@ -375,10 +378,11 @@ export async function getSession(db: pg.Pool, token: string | undefined): Promis
   const tokenHash = hashToken(token);
   // A named (prepared) statement: it runs on every request, and PostgreSQL then skips parsing and
   // planning it (about half of its cost) on each connection after the first time.
-  const { rows } = await db.query<UserRow & { expires_at: Date; stale: boolean; session_id: string }>({
+  // The owner scope comes in the same statement: every request that lists customers needs it.
+  const { rows } = await db.query<UserRow & { expires_at: Date; stale: boolean; session_id: string; owner_ids: string[] | null }>({
     name: 'pulse-session-by-token',
-    text: `SELECT u.id, u.email, u.name, u.role, u.language, s.id AS session_id, s.expires_at, s.last_seen_at < now() - interval '1 minute' AS stale
-     FROM pulse.sessions s JOIN pulse.users u ON u.id = s.user_id
+    text: `SELECT u.id, u.email, u.name, u.role, u.language, s.id AS session_id, s.expires_at, s.last_seen_at < now() - interval '1 minute' AS stale, us.owner_ids
+     FROM pulse.sessions s JOIN pulse.users u ON u.id = s.user_id LEFT JOIN pulse.user_scopes us ON us.user_id = u.id
      WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
     values: [tokenHash],
   });
@@ -393,7 +397,7 @@ export async function getSession(db: pg.Pool, token: string | undefined): Promis
     );
     expiresAt = updated.rows[0]?.expires_at ?? expiresAt;
   }
-  return { id: Number(row.session_id), user: toUser(row), expiresAt: expiresAt.toISOString() };
+  return { id: Number(row.session_id), user: toUser(row), expiresAt: expiresAt.toISOString(), ownerScope: row.owner_ids ? row.owner_ids.map(Number) : null };
 }
 
 export async function signOut(db: pg.Pool, token: string | undefined): Promise<void> {

@@ -1,6 +1,6 @@
 // Owner scope (lib/migrations/009_backups.sql): beyond the role's permissions, a user (typically a
 // manager) may be limited to the customers whose owner is in their team. The dashboard reads the scope
-// on every request (dashboard/lib/server/scope.ts) and filters every list of individual customers by
+// with the session on every request (lib/auth.ts getSession) and filters every list of individual customers by
 // it; a customer outside it is "not found", never "forbidden", so its existence is not confirmed.
 import type pg from 'pg';
 import { z } from 'zod';

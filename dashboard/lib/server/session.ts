@@ -24,13 +24,14 @@ export const getCurrentSession = cache(async (): Promise<Session | null> => {
 });
 
 /** The language: the user's choice, else the cookie set before sign-in, else the browser's Accept-Language, else English. */
-export const getLocale = cache(async (): Promise<Locale> => {
-  const session = await getCurrentSession();
+export const getLocale = cache(async (): Promise<Locale> => localeOf(await getCurrentSession()));
+
+async function localeOf(session: Session | null): Promise<Locale> {
   if (session?.user.language) return session.user.language;
   const cookie = (await cookies()).get(LOCALE_COOKIE)?.value;
   if (isLocale(cookie)) return cookie;
   return negotiateLocale((await headers()).get('accept-language')) ?? 'en';
-});
+}
 
 export interface PageAccess {
   session: Session;
@@ -75,14 +76,16 @@ type Handler<P> = (request: NextRequest, ctx: ApiContext, params: P) => Promise<
  */
 export function apiRoute<P = unknown>(permission: Permission | null, handler: Handler<P>) {
   return async (request: NextRequest, segment: { params: Promise<P> }): Promise<Response> => {
-    const locale = await getLocale();
+    // React's cache() memoises only while rendering, not in a route handler: getLocale() here would
+    // read the session a second time (it was two session look-ups per API request), so it is read once.
+    const session = await getCurrentSession();
+    const locale = await localeOf(session);
     const t = getDictionary(locale);
     try {
       const crossSite = refuseCrossSite(request);
       if (crossSite) return crossSite;
       // No route takes more than a small form or JSON object (lib/server/body.ts reads with the same limit).
       if (Number(request.headers.get('content-length') ?? '0') > MAX_API_BODY_BYTES) return jsonError(413, 'body_too_large', `The request body is larger than ${MAX_API_BODY_BYTES / 1024} KB.`);
-      const session = await getCurrentSession();
       if (!session) return jsonError(401, 'unauthenticated', t.errors.unauthenticated);
       if (permission && !can(session.user.role, permission)) return jsonError(403, 'forbidden', t.errors.forbidden);
       return await handler(request, { session, locale, t }, await segment.params);

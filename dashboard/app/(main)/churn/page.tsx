@@ -10,7 +10,6 @@ import { getChurnWithPeople, WATCHLIST_SIZE } from '../../../lib/data/churn.ts';
 import { createFormatters } from '../../../lib/format.ts';
 import { fill } from '../../../lib/i18n/index.ts';
 import { audit } from '../../../lib/server/audit.ts';
-import { getOwnerScope } from '../../../lib/server/scope.ts';
 import { getServerContext } from '../../../lib/server/context.ts';
 import { requirePage } from '../../../lib/server/session.ts';
 import { NoSnapshotError } from '../../../lib/server/warehouse.ts';
@@ -22,7 +21,7 @@ export default async function ChurnPage() {
   const unmasked = can(session.user.role, 'pii:unmasked');
   let data;
   try {
-    data = await getChurnWithPeople({ unmasked, scope: await getOwnerScope(session) });
+    data = await getChurnWithPeople({ unmasked, scope: session.ownerScope });
   } catch (error) {
     if (error instanceof NoSnapshotError) {
       return (

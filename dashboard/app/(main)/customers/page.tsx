@@ -10,7 +10,6 @@ import { getFilterOptions } from '../../../lib/data/overview.ts';
 import { createFormatters } from '../../../lib/format.ts';
 import { fill } from '../../../lib/i18n/index.ts';
 import { audit } from '../../../lib/server/audit.ts';
-import { getOwnerScope } from '../../../lib/server/scope.ts';
 import { getServerContext } from '../../../lib/server/context.ts';
 import { requirePage } from '../../../lib/server/session.ts';
 import { NoSnapshotError } from '../../../lib/server/warehouse.ts';
@@ -41,7 +40,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Se
   const query: Partial<CustomerQuery> = parsed.ok ? parsed.value : {};
   const unknownSegment = parsed.ok && parsed.value.segment !== undefined && !options.segments.some((s) => s.id === parsed.value.segment);
   const unmasked = can(session.user.role, 'pii:unmasked');
-  const result = parsed.ok && !unknownSegment ? await searchCustomers(parsed.value, { unmasked, scope: await getOwnerScope(session) }) : null;
+  const result = parsed.ok && !unknownSegment ? await searchCustomers(parsed.value, { unmasked, scope: session.ownerScope }) : null;
   if (result && unmasked && result.rows.length > 0) {
     await audit(session, 'pii_view', 'customers:search', result.rows.length, { q: parsed.ok ? (parsed.value.q ?? null) : null, page: result.page });
   }

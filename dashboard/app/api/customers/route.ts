@@ -5,7 +5,6 @@ import { can } from '../../../../lib/auth-roles.ts';
 import { parseCustomerQuery, searchCustomers } from '../../../lib/data/customers.ts';
 import { getFilterOptions } from '../../../lib/data/overview.ts';
 import { audit } from '../../../lib/server/audit.ts';
-import { getOwnerScope } from '../../../lib/server/scope.ts';
 import { ApiError, apiRoute } from '../../../lib/server/session.ts';
 import { NoSnapshotError } from '../../../lib/server/warehouse.ts';
 
@@ -20,7 +19,7 @@ export const GET = apiRoute('page:customers', async (request, { session }) => {
       throw new ApiError(400, 'unknown_segment', `segment: there is no segment ${query.segment}`, 'segment');
     }
     const unmasked = can(session.user.role, 'pii:unmasked');
-    const result = await searchCustomers(query, { unmasked, scope: await getOwnerScope(session) });
+    const result = await searchCustomers(query, { unmasked, scope: session.ownerScope });
     if (unmasked && result.rows.length > 0) await audit(session, 'pii_view', 'customers:search', result.rows.length, { q: query.q ?? null, page: query.page });
     return NextResponse.json(result, { headers: { 'cache-control': 'private, no-store' } });
   } catch (error) {

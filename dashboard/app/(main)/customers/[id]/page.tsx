@@ -9,7 +9,6 @@ import { getCustomer360, TIMELINE_LIMIT, type TimelineEvent } from '../../../../
 import { createFormatters, type Formatters } from '../../../../lib/format.ts';
 import { fill, type Dictionary } from '../../../../lib/i18n/index.ts';
 import { audit } from '../../../../lib/server/audit.ts';
-import { getOwnerScope } from '../../../../lib/server/scope.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
 import { requirePage } from '../../../../lib/server/session.ts';
 
@@ -22,7 +21,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const id = Number(raw);
   const unmasked = can(session.user.role, 'pii:unmasked');
   // Outside the user's owner scope is "not found", like an id that does not exist.
-  const c = await getCustomer360(id, { unmasked, scope: await getOwnerScope(session) });
+  const c = await getCustomer360(id, { unmasked, scope: session.ownerScope });
   if (!c) notFound();
   if (unmasked && c.person) await audit(session, 'pii_view', `customer:${id}`, 1);
   const { config } = await getServerContext();

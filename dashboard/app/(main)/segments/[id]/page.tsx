@@ -10,7 +10,6 @@ import { getSegmentMembers, memberQuerySchema, parseSegmentId, type MemberQuery,
 import { createFormatters } from '../../../../lib/format.ts';
 import { fill } from '../../../../lib/i18n/index.ts';
 import { audit } from '../../../../lib/server/audit.ts';
-import { getOwnerScope } from '../../../../lib/server/scope.ts';
 import { getServerContext } from '../../../../lib/server/context.ts';
 import { requirePage } from '../../../../lib/server/session.ts';
 
@@ -27,7 +26,7 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
   const parsed = memberQuerySchema.safeParse({ sort: one(sp.sort), dir: one(sp.dir), page: one(sp.page) });
   const query: MemberQuery = parsed.success ? parsed.data : { sort: 'value', dir: 'desc', page: 1 };
   const unmasked = can(session.user.role, 'pii:unmasked');
-  const data = await getSegmentMembers(id, query, { unmasked, scope: await getOwnerScope(session) });
+  const data = await getSegmentMembers(id, query, { unmasked, scope: session.ownerScope });
   if (!data) notFound();
   if (unmasked && data.rows.length > 0) await audit(session, 'pii_view', `segment:${id}`, data.rows.length, { page: query.page });
   const { config } = await getServerContext();

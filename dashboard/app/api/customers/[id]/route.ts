@@ -3,7 +3,6 @@ import { NextResponse } from 'next/server';
 import { can } from '../../../../../lib/auth-roles.ts';
 import { getCustomer360 } from '../../../../lib/data/customers.ts';
 import { audit } from '../../../../lib/server/audit.ts';
-import { getOwnerScope } from '../../../../lib/server/scope.ts';
 import { ApiError, apiRoute } from '../../../../lib/server/session.ts';
 import { NoSnapshotError } from '../../../../lib/server/warehouse.ts';
 
@@ -14,7 +13,7 @@ export const GET = apiRoute<{ id: string }>('page:customers', async (_request, {
   try {
     const unmasked = can(session.user.role, 'pii:unmasked');
     // Outside the user's owner scope reads as not found: a 403 would confirm the customer exists.
-    const customer = await getCustomer360(Number(id), { unmasked, scope: await getOwnerScope(session) });
+    const customer = await getCustomer360(Number(id), { unmasked, scope: session.ownerScope });
     if (!customer) throw new ApiError(404, 'not_found', `There is no customer ${id}.`, 'id');
     if (unmasked && customer.person) await audit(session, 'pii_view', `customer:${id}`, 1);
     return NextResponse.json(customer, { headers: { 'cache-control': 'private, no-store' } });

@@ -23,7 +23,6 @@ import { getServerContext } from '../../../../../lib/server/context.ts';
 import { requirePage } from '../../../../../lib/server/session.ts';
 import { NoSnapshotError } from '../../../../../lib/server/warehouse.ts';
 import { SegmentRulesError, ruleTreeSchema, segmentFields } from '../../../../../../warehouse/index.ts';
-import { getOwnerScope } from '../../../../../lib/server/scope.ts';
 
 export const metadata = { title: 'Saved segment' };
 
@@ -48,7 +47,7 @@ export default async function SavedSegmentPage({ params, searchParams }: { param
   let members;
   let problem: string | null = null;
   try {
-    [detail, members] = await Promise.all([getSegmentDetail(segment), getSavedSegmentMembers(segment, after, MEMBER_PAGE_SIZE, { unmasked, scope: await getOwnerScope(session) })]);
+    [detail, members] = await Promise.all([getSegmentDetail(segment), getSavedSegmentMembers(segment, after, MEMBER_PAGE_SIZE, { unmasked, scope: session.ownerScope })]);
   } catch (error) {
     if (error instanceof NoSnapshotError) problem = t.states.noSnapshot;
     else if (error instanceof SegmentRulesError) problem = fill(t.builder.evaluationFailed, { message: error.errors.map((e) => ruleErrorText(t, e)).join(' ') });

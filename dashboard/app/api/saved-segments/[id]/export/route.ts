@@ -7,7 +7,6 @@ import { defaultExportColumns, exportContentTypes, exportExtensions, parseExport
 import { audit } from '../../../../../lib/server/audit.ts';
 import { requireVisibleSegment, translateWarehouseError } from '../../../../../lib/server/saved-segment-api.ts';
 import { ApiError, apiRoute } from '../../../../../lib/server/session.ts';
-import { getOwnerScope } from '../../../../../lib/server/scope.ts';
 
 export const runtime = 'nodejs';
 
@@ -22,7 +21,7 @@ export const GET = apiRoute<{ id: string }>('data:export', async (request, { ses
   if (!chosen.ok) throw new ApiError(400, 'bad_columns', `columns: unknown column ${chosen.unknown.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}`, 'columns');
   const segment = await requireVisibleSegment(params.id, session);
   const unmasked = can(session.user.role, 'pii:unmasked');
-  const prepared = await prepareExport(segment, format as SavedExportFormat, chosen.columns, locale, t.builder.columnLabels, { unmasked, scope: await getOwnerScope(session) }).catch(translateWarehouseError);
+  const prepared = await prepareExport(segment, format as SavedExportFormat, chosen.columns, locale, t.builder.columnLabels, { unmasked, scope: session.ownerScope }).catch(translateWarehouseError);
   try {
     await audit(session, 'export', `saved_segment:${segment.id}`, prepared.rowCount, { format, columns: chosen.columns.map((c) => c.key), unmasked, runId: prepared.runId });
   } catch (error) {

@@ -9,7 +9,6 @@ import { getSavedSegmentMembers, MAX_MEMBER_PAGE_SIZE, MEMBER_PAGE_SIZE, Snapsho
 import { audit } from '../../../../../lib/server/audit.ts';
 import { requireVisibleSegment, translateWarehouseError } from '../../../../../lib/server/saved-segment-api.ts';
 import { ApiError, apiRoute } from '../../../../../lib/server/session.ts';
-import { getOwnerScope } from '../../../../../lib/server/scope.ts';
 
 export const runtime = 'nodejs';
 
@@ -35,7 +34,7 @@ export const GET = apiRoute<{ id: string }>('page:segments', async (request, { s
   }
   const segment = await requireVisibleSegment(params.id, session);
   const unmasked = can(session.user.role, 'pii:unmasked');
-  const page = await getSavedSegmentMembers(segment, parsed.data.after, parsed.data.limit, { unmasked, runId: parsed.data.run, scope: await getOwnerScope(session) }).catch((error: unknown) => {
+  const page = await getSavedSegmentMembers(segment, parsed.data.after, parsed.data.limit, { unmasked, runId: parsed.data.run, scope: session.ownerScope }).catch((error: unknown) => {
     if (error instanceof SnapshotChangedError) throw new ApiError(409, 'snapshot_changed', error.message, 'run');
     return translateWarehouseError(error);
   });

@@ -6,7 +6,6 @@ import { can } from '../../../../../../lib/auth-roles.ts';
 import { exportFormats, streamMembersCsv, streamMembersXlsx } from '../../../../../lib/data/export.ts';
 import { countSegmentMembers, getSegments, parseSegmentId } from '../../../../../lib/data/segments.ts';
 import { audit } from '../../../../../lib/server/audit.ts';
-import { getOwnerScope } from '../../../../../lib/server/scope.ts';
 import { ApiError, apiRoute } from '../../../../../lib/server/session.ts';
 import { NoSnapshotError } from '../../../../../lib/server/warehouse.ts';
 
@@ -27,7 +26,7 @@ export const GET = apiRoute<{ id: string }>('data:export', async (request, { ses
   }
   if (!segment) throw new ApiError(404, 'unknown_segment', `There is no segment ${id}.`, 'id');
   const unmasked = can(session.user.role, 'pii:unmasked');
-  const scope = await getOwnerScope(session);
+  const scope = session.ownerScope;
   await audit(session, 'export', `segment:${id}`, await countSegmentMembers(segment, scope), { format, unmasked, ...(scope ? { ownerScope: scope } : {}) });
   const stamp = new Date().toISOString().slice(0, 10);
   const file = `segment-${id}-${stamp}.${format}`;

@@ -3,7 +3,6 @@ import { NextResponse } from 'next/server';
 import { can } from '../../../../../../lib/auth-roles.ts';
 import { getSegmentMembers, memberQuerySchema, parseSegmentId } from '../../../../../lib/data/segments.ts';
 import { audit } from '../../../../../lib/server/audit.ts';
-import { getOwnerScope } from '../../../../../lib/server/scope.ts';
 import { ApiError, apiRoute } from '../../../../../lib/server/session.ts';
 import { NoSnapshotError } from '../../../../../lib/server/warehouse.ts';
 
@@ -22,7 +21,7 @@ export const GET = apiRoute<{ id: string }>('page:segments', async (request, { s
   }
   try {
     const unmasked = can(session.user.role, 'pii:unmasked');
-    const members = await getSegmentMembers(id, parsed.data, { unmasked, scope: await getOwnerScope(session) });
+    const members = await getSegmentMembers(id, parsed.data, { unmasked, scope: session.ownerScope });
     if (!members) throw new ApiError(404, 'unknown_segment', `There is no segment ${id}.`, 'id');
     if (unmasked && members.rows.length > 0) await audit(session, 'pii_view', `segment:${id}`, members.rows.length, { page: parsed.data.page });
     return NextResponse.json(members, { headers: { 'cache-control': 'private, no-store' } });
