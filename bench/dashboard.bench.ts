@@ -5,7 +5,6 @@
 // paint in headless Chromium. Prints p50/p95/p99, requests and errors per endpoint, and the targets.
 //   npx tsx bench/dashboard.bench.ts [--customers 1000000] [--seconds 10]
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -15,6 +14,7 @@ import { runPipelineNow } from '../jobs/index.ts';
 import { ensureDemoUsers } from '../lib/auth.ts';
 import { loadConfig } from '../lib/config.ts';
 import { ensureEmbeddedPostgres } from '../lib/embedded-postgres.ts';
+import { freePort } from '../lib/free-port.ts';
 import { createLogger } from '../lib/log.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
@@ -196,17 +196,6 @@ async function measureLcp(base: string, cookie: string): Promise<number> {
   } finally {
     await browser.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 main().catch((error: unknown) => {

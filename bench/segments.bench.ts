@@ -14,12 +14,12 @@
 // PostgreSQL (embedded, port PULSE_PG_PORT). Everything lives under .pulse-bench/segments/.
 //   npx tsx bench/segments.bench.ts [--customers 1000000] [--snapshot FILE] [--counts 120]
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { ensureDemoUsers } from '../lib/auth.ts';
 import { ensureEmbeddedPostgres } from '../lib/embedded-postgres.ts';
+import { freePort } from '../lib/free-port.ts';
 import { migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { createPool } from '../lib/postgres.ts';
@@ -322,17 +322,6 @@ async function preparePeople(pool: pg.Pool): Promise<void> {
     [maxId],
   );
   console.log(`Generated personal data for ${maxId.toLocaleString('en')} customers in PostgreSQL in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 main().catch((error: unknown) => {

@@ -18,7 +18,7 @@ import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.t
 import { projectRoot } from '../lib/paths.ts';
 import { SlidingWindowLimiter } from '../lib/rate-limit.ts';
 import { startDashboard, type RunningDashboard } from '../dashboard/server.ts';
-import { freePort } from './helpers/free-port.ts';
+import { freePort } from '../lib/free-port.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 

@@ -16,7 +16,7 @@ import { loadConfig } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
 import { createPool } from '../lib/pg-pool.ts';
 import { openDatabases, withClient } from '../lib/postgres.ts';
-import { freePort } from './helpers/free-port.ts';
+import { freePort } from '../lib/free-port.ts';
 
 const password = 'tls-test-Pa55word';
 let dir: string;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { generateKey } from '../lib/secrets.ts';
-import { freePort } from './helpers/free-port.ts';
+import { freePort } from '../lib/free-port.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;

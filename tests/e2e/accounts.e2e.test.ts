@@ -23,7 +23,7 @@ import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts
 import { outboxDir } from '../../reports/index.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort } from '../../lib/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 const password = 'orange kettle seventeen';

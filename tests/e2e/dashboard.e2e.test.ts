@@ -18,7 +18,7 @@ import { seedDemoData } from '../../ingest/index.ts';
 import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort } from '../../lib/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 

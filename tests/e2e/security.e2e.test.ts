@@ -23,7 +23,7 @@ import { withPublishedSnapshot } from '../../warehouse/index.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort } from '../../lib/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 

@@ -11,7 +11,7 @@ import { runPipelineNow } from '../../jobs/index.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { createPulseEnv, type PulseTestEnv } from './pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../lib/free-port.ts';
 
 export interface DashboardFixture {
   database: TestDatabase;

@@ -1,7 +1,7 @@
 import net from 'node:net';
 
 /**
- * A TCP port on 127.0.0.1 that nothing listens on right now, chosen by the kernel. Tests use it
+ * A TCP port on 127.0.0.1 that nothing listens on right now, chosen by the kernel. Tests and benchmarks use it
  * instead of a fixed number: fixed ports in the ephemeral range (32768–60999) can be held by any
  * outgoing connection of a parallel test, which once made an embedded PostgreSQL fail to bind.
  */
