@@ -27,7 +27,7 @@ import {
 import { loadKeyring, type Keyring } from '../lib/secrets.ts';
 import { totpCode } from '../lib/totp.ts';
 import { changeUserRole, revokeAllSessions, revokeSessionAsAdmin, setUserDisabled } from '../lib/user-admin.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -41,14 +41,8 @@ let addressCounter = 0;
 const nextAddress = () => `198.51.100.${++addressCounter}`;
 
 beforeAll(async () => {
-  database = await createTestDatabase('accounts');
+  database = await createMigratedDatabase('accounts');
   pool = new pg.Pool({ connectionString: database.url });
-  const client = await pool.connect();
-  try {
-    await migrate(client, pulseMigrations);
-  } finally {
-    client.release();
-  }
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-accounts-'));
   keyring = loadKeyring({ dataDir });
   admin = await createUser(pool, { email: 'root@example.com', password, role: 'admin' });

@@ -5,7 +5,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,13 +13,12 @@ import { runPipelineNow } from '../jobs/index.ts';
 import { ensureDemoUsers, type DemoUser } from '../lib/auth.ts';
 import { setMfaRequired } from '../lib/mfa.ts';
 import { can, roles, type Role } from '../lib/auth-roles.ts';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { SlidingWindowLimiter } from '../lib/rate-limit.ts';
 import { startDashboard, type RunningDashboard } from '../dashboard/server.ts';
 import { freePort } from '../lib/free-port.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
 /** Low enough that the rate-limit test reaches it quickly; each test uses its own tokens. */
@@ -38,12 +36,7 @@ let everyoneId: number;
 let privateId: number;
 
 beforeAll(async () => {
-  database = await createTestDatabase('api_v1');
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await migrate(client, demoSourceMigrations);
-  await client.end();
+  database = await createMigratedDatabase('api_v1', { demoSource: true });
   await seedDemoData(database.url, { customers: 1500, seed: 11, asOf: new Date() });
   env = createPulseEnv(database.url, { PULSE_REPORTING_CURRENCY: 'CNY', PULSE_API_RATE_LIMIT: String(RATE_LIMIT) });
   await runPipelineNow(env.ctx, { mode: 'full', trigger: 'test' });

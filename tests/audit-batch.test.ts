@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../lib/audit.ts';
 import { AuditBatchWriter } from '../lib/audit-batch.ts';
 import { verifyAuditChain } from '../lib/audit-chain.ts';
-import { migrate, pulseMigrations } from '../lib/migrate.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -25,14 +24,8 @@ const entry = (target: string, extra: Partial<AuditEntry> = {}): AuditEntry => (
 });
 
 beforeAll(async () => {
-  database = await createTestDatabase('audit_batch');
+  database = await createMigratedDatabase('audit_batch');
   pool = new pg.Pool({ connectionString: database.url, max: 4 });
-  const client = await pool.connect();
-  try {
-    await migrate(client, pulseMigrations);
-  } finally {
-    client.release();
-  }
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { writeAudit, type AuditEntry } from '../lib/audit.ts';
 import { GENESIS_HASH, verifyAuditChain } from '../lib/audit-chain.ts';
 import { migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -29,14 +29,8 @@ const entry = (n: number, extra: Partial<AuditEntry> = {}): AuditEntry => ({
 });
 
 beforeAll(async () => {
-  database = await createTestDatabase('audit_chain');
+  database = await createMigratedDatabase('audit_chain');
   pool = new pg.Pool({ connectionString: database.url, max: 12 });
-  const client = await pool.connect();
-  try {
-    await migrate(client, pulseMigrations);
-  } finally {
-    client.release();
-  }
 });
 
 afterAll(async () => {

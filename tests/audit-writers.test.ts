@@ -8,23 +8,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../lib/audit-chain.ts';
 import type { AuditActor } from '../lib/audit.ts';
-import { migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { createSubscription, deleteSubscription, listSubscriptions, setSubscriptionPaused, updateSubscription } from '../reports/index.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  database = await createTestDatabase('audit_writers');
+  database = await createMigratedDatabase('audit_writers');
   pool = new pg.Pool({ connectionString: database.url, max: 4 });
-  const client = await pool.connect();
-  try {
-    await migrate(client, pulseMigrations);
-  } finally {
-    client.release();
-  }
 });
 
 afterAll(async () => {

@@ -18,7 +18,6 @@ import { MANIFEST_FILE, sealManifest, type Manifest } from '../lib/backup-manife
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { generateKey, loadKeyring, readKeyFile, keyFilePath, type Keyring } from '../lib/secrets.ts';
 import { getSecret, putSecret } from '../lib/secret-store.ts';
 import { seedDemoData } from '../ingest/index.ts';
@@ -27,7 +26,7 @@ import { handleBackup } from '../jobs/backup.job.ts';
 import { createSubscription } from '../reports/index.ts';
 import { getPublishedSnapshot, withPublishedSnapshot } from '../warehouse/index.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-backup-test-'));
 const backupDir = path.join(scratch, 'backup');
@@ -128,12 +127,7 @@ async function expectUntouched(target: { db: TestDatabase; dataDir: string }): P
 }
 
 beforeAll(async () => {
-  source = await createTestDatabase('backup_source');
-  const client = new pg.Client({ connectionString: source.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await migrate(client, demoSourceMigrations);
-  await client.end();
+  source = await createMigratedDatabase('backup_source', { demoSource: true });
   await seedDemoData(source.url, { customers: 400, seed: 11, asOf: new Date('2026-10-01T00:00:00Z') });
   sourceEnv = createPulseEnv(source.url);
   await runPipelineNow(sourceEnv.ctx, { mode: 'full', trigger: 'drill' });

@@ -6,25 +6,18 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createUser, ensureDemoUsers, getSession, signIn, signOut } from '../lib/auth.ts';
 import { maskEmail, maskPhone } from '../lib/auth-roles.ts';
-import { migrate, pulseMigrations } from '../lib/migrate.ts';
 import { negotiateLocale } from '../dashboard/lib/i18n/index.ts';
 import { en } from '../dashboard/lib/i18n/en.ts';
 import { zhCN } from '../dashboard/lib/i18n/zh-CN.ts';
 import { parseFilters, resolvePeriod } from '../dashboard/lib/filters.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  database = await createTestDatabase('dashboard_auth');
+  database = await createMigratedDatabase('dashboard_auth');
   pool = new pg.Pool({ connectionString: database.url });
-  const client = await pool.connect();
-  try {
-    await migrate(client, pulseMigrations);
-  } finally {
-    client.release();
-  }
 });
 
 afterAll(async () => {

@@ -9,25 +9,18 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cliActor } from '../lib/audit.ts';
 import { rotateKeys } from '../lib/key-rotation.ts';
-import { migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { getSecret, putSecret } from '../lib/secret-store.ts';
 import { ciphertextKeyId, decryptSecret, encryptSecret, generateKey, keyFilePath, loadKeyring, writeKeyFile, type Keyring } from '../lib/secrets.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
 let pool: pg.Pool;
 let dataDir: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase('key_rotation');
+  database = await createMigratedDatabase('key_rotation');
   pool = new pg.Pool({ connectionString: database.url, max: 4 });
-  const client = await pool.connect();
-  try {
-    await migrate(client, pulseMigrations);
-  } finally {
-    client.release();
-  }
 });
 
 afterAll(async () => {

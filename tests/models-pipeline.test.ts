@@ -1,22 +1,15 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../ingest/index.ts';
 import { runModelsNow, runPipelineNow } from '../jobs/index.ts';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { withPublishedSnapshot } from '../warehouse/index.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
 let env: PulseTestEnv;
 
 beforeAll(async () => {
-  database = await createTestDatabase('models_pipeline');
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await migrate(client, demoSourceMigrations);
-  await client.end();
+  database = await createMigratedDatabase('models_pipeline', { demoSource: true });
   await seedDemoData(database.url, { customers: 3000, seed: 11, asOf: new Date('2026-10-01T00:00:00Z') });
   env = createPulseEnv(database.url);
   await runPipelineNow(env.ctx, { mode: 'full', trigger: 'test' });

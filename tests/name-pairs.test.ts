@@ -5,22 +5,14 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../ingest/index.ts';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  database = await createTestDatabase('name_pairs');
+  database = await createMigratedDatabase('name_pairs', { demoSource: true });
   pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  const client = await pool.connect();
-  try {
-    await migrate(client, pulseMigrations);
-    await migrate(client, demoSourceMigrations);
-  } finally {
-    client.release();
-  }
   await seedDemoData(database.url, { customers: 300, seed: 3, asOf: new Date('2026-10-01T00:00:00Z') });
 });
 

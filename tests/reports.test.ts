@@ -13,7 +13,6 @@ import { seedDemoData } from '../ingest/index.ts';
 import { runPipelineNow } from '../jobs/index.ts';
 import { cliActor } from '../lib/audit.ts';
 import { createLogger } from '../lib/log.ts';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { projectRoot } from '../lib/paths.ts';
 import {
   createPersonalDataSource,
@@ -34,7 +33,7 @@ import {
 } from '../reports/index.ts';
 import { queryMetrics, withPublishedSnapshot } from '../warehouse/index.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 const ARTIFACTS = path.join(projectRoot, 'artifacts', 'reports');
 const FORMULA_NAME = '=HYPERLINK("http://evil.example","click")';
@@ -46,12 +45,7 @@ let sourcePool: pg.Pool;
 let formulaCustomerId: number;
 
 beforeAll(async () => {
-  database = await createTestDatabase('reports');
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await migrate(client, demoSourceMigrations);
-  await client.end();
+  database = await createMigratedDatabase('reports', { demoSource: true });
   await seedDemoData(database.url, { customers: 3000, seed: 11, asOf: new Date('2026-10-01T00:00:00Z') });
   env = createPulseEnv(database.url);
   await runPipelineNow(env.ctx, { mode: 'full', trigger: 'test' });

@@ -1,12 +1,10 @@
 // Saved segments on real PostgreSQL and real pipeline runs: visibility, static members frozen and
 // paged, a failed save leaves nothing behind, and every pipeline run records each segment's size on
 // the new snapshot — a broken segment is recorded as such without failing the run.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../ingest/index.ts';
 import { runPipelineNow } from '../jobs/index.ts';
 import { createUser, type User } from '../lib/auth.ts';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import {
   canEditSegment,
   canViewSegment,
@@ -22,7 +20,7 @@ import {
 } from '../lib/saved-segments.ts';
 import { compileSegmentRules, countSegment, listMemberIds, withPublishedSnapshot, type RuleGroup } from '../warehouse/index.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 let database: TestDatabase;
 let env: PulseTestEnv;
@@ -41,12 +39,7 @@ const loyal: RuleGroup = {
 };
 
 beforeAll(async () => {
-  database = await createTestDatabase('saved_segments');
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await migrate(client, demoSourceMigrations);
-  await client.end();
+  database = await createMigratedDatabase('saved_segments', { demoSource: true });
   await seedDemoData(database.url, { customers: 1000, seed: 3, asOf: new Date(`${today}T00:00:00Z`) });
   env = createPulseEnv(database.url);
   await runPipelineNow(env.ctx, { mode: 'full', trigger: 'test' });

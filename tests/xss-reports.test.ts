@@ -14,11 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../ingest/index.ts';
 import { runPipelineNow } from '../jobs/index.ts';
 import { createLogger } from '../lib/log.ts';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../lib/migrate.ts';
 import { createPersonalDataSource, createSmtpTransport, renderReport, sendReportNow, type ReportEnvironment } from '../reports/index.ts';
 import { withPublishedSnapshot } from '../warehouse/index.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 const MARKUP_NAME = '<img src=x onerror=alert(1)><script>alert("x")</script>';
 const FORMULA_NAMES = ['=cmd|\' /C calc\'!A0', '+1+1', '-1+1', '@SUM(1,1)'];
@@ -30,12 +29,7 @@ let reportEnv: ReportEnvironment;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-xss-'));
 
 beforeAll(async () => {
-  database = await createTestDatabase('xss_reports');
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await migrate(client, demoSourceMigrations);
-  await client.end();
+  database = await createMigratedDatabase('xss_reports', { demoSource: true });
   await seedDemoData(database.url, { customers: 800, seed: 13, asOf: new Date('2026-10-01T00:00:00Z') });
   env = createPulseEnv(database.url);
   await runPipelineNow(env.ctx, { mode: 'full', trigger: 'xss' });

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,6 @@ import { createAccountToken } from '../../lib/account-tokens.ts';
 import { ADDRESS_MAX_FAILURES } from '../../lib/auth-throttle.ts';
 import { can, type Permission, type Role } from '../../lib/auth-roles.ts';
 import { createSignInChallenge, createUser, listSessions, openSession, type User } from '../../lib/auth.ts';
-import { migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { actorOf, confirmTotpEnrolment, startTotpEnrolment } from '../../lib/mfa.ts';
 import { projectRoot } from '../../lib/paths.ts';
 import { loadKeyring, type Keyring } from '../../lib/secrets.ts';
@@ -22,7 +20,7 @@ import { totpCode } from '../../lib/totp.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { outboxDir } from '../../reports/index.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { freePort } from '../../lib/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
@@ -39,11 +37,7 @@ const users = {} as Record<Role, User>;
 let adminSecret: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase('accounts_e2e');
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await client.end();
+  database = await createMigratedDatabase('accounts_e2e');
   const port = await freePort();
   // No SMTP_URL: the dashboard sends through the local capture into <dataDir>/outbox, like the demo.
   env = createPulseEnv(database.url, { PULSE_PUBLIC_URL: `http://127.0.0.1:${port}` });

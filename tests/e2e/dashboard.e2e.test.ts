@@ -15,9 +15,8 @@ import { queryMetrics, withPublishedSnapshot } from '../../warehouse/index.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import ExcelJS from 'exceljs';
 import { seedDemoData } from '../../ingest/index.ts';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { freePort } from '../../lib/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
@@ -33,15 +32,10 @@ let segmentId: number;
 let formulaSegmentId: number;
 
 beforeAll(async () => {
-  database = await createTestDatabase('dashboard_e2e');
+  database = await createMigratedDatabase('dashboard_e2e', { demoSource: true });
   // The demo generator's believable data (Chinese and English names, three years of orders with a
   // churn signal, interactions, tickets, campaigns), so segments and the churn model have something
   // to find; two pipeline runs, so the Segments page has movements since the previous run.
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await migrate(client, demoSourceMigrations);
-  await client.end();
   await seedDemoData(database.url, { customers: 2000, seed: 5, asOf: new Date('2026-10-01T00:00:00Z') });
   await varySource(database.url);
   env = createPulseEnv(database.url, { PULSE_REPORTING_CURRENCY: 'CNY' });

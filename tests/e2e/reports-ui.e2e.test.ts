@@ -17,14 +17,13 @@ import { can, roles, type Permission, type Role } from '../../lib/auth-roles.ts'
 import { ensureDemoUsers, type DemoUser } from '../../lib/auth.ts';
 import { setMfaRequired } from '../../lib/mfa.ts';
 import { createLogger } from '../../lib/log.ts';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { projectRoot } from '../../lib/paths.ts';
 import { REPORT_QUEUE } from '../../lib/queue-names.ts';
 import { createPersonalDataSource, createSmtpTransport, deliverSlot } from '../../reports/index.ts';
 import { withPublishedSnapshot } from '../../warehouse/index.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { freePort } from '../../lib/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
@@ -38,12 +37,7 @@ let sourcePool: pg.Pool;
 const serverOutput: string[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase('reports_ui');
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await migrate(client, demoSourceMigrations);
-  await client.end();
+  database = await createMigratedDatabase('reports_ui', { demoSource: true });
   await seedDemoData(database.url, { customers: 1200, seed: 5, asOf: new Date('2026-10-01T00:00:00Z') });
   env = createPulseEnv(database.url, { PULSE_TIMEZONE: 'Asia/Shanghai' });
   await runPipelineNow(env.ctx, { mode: 'full', trigger: 'e2e' });

@@ -14,12 +14,11 @@ import { runPipelineNow } from '../../jobs/index.ts';
 import { ensureDemoUsers, type DemoUser } from '../../lib/auth.ts';
 import { setMfaRequired } from '../../lib/mfa.ts';
 import type { Role } from '../../lib/auth-roles.ts';
-import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 import { projectRoot } from '../../lib/paths.ts';
 import { compileSegmentRules, countSegment, listMemberIds, todayIn, withPublishedSnapshot, type RuleGroup } from '../../warehouse/index.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server.ts';
 import { createPulseEnv, type PulseTestEnv } from '../helpers/pulse-env.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { createMigratedDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { freePort } from '../../lib/free-port.ts';
 
 const screenshotDir = path.join(projectRoot, 'artifacts', 'screenshots');
@@ -36,12 +35,7 @@ let savedCount: number;
 let savedTree: RuleGroup;
 
 beforeAll(async () => {
-  database = await createTestDatabase('builder_e2e');
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await migrate(client, pulseMigrations);
-  await migrate(client, demoSourceMigrations);
-  await client.end();
+  database = await createMigratedDatabase('builder_e2e', { demoSource: true });
   await seedDemoData(database.url, { customers: 2000, seed: 9, asOf: new Date() });
   // A customer whose city looks like a formula, and one with a quote in the region: both must stay data.
   const source = new pg.Client({ connectionString: database.url });

@@ -1,6 +1,7 @@
 // Each test file gets a database of its own on the suite's server, dropped at the end.
 import crypto from 'node:crypto';
 import pg from 'pg';
+import { demoSourceMigrations, migrate, pulseMigrations } from '../../lib/migrate.ts';
 
 export interface TestDatabase {
   url: string;
@@ -55,4 +56,18 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A test database with Pulse's own migrations applied, and with `demoSource` the demo source schema's too. */
+export async function createMigratedDatabase(prefix: string, options: { demoSource?: boolean } = {}): Promise<TestDatabase> {
+  const database = await createTestDatabase(prefix);
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    await migrate(client, pulseMigrations);
+    if (options.demoSource) await migrate(client, demoSourceMigrations);
+  } finally {
+    await client.end();
+  }
+  return database;
 }
