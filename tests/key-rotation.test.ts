@@ -14,6 +14,9 @@ import { getSecret, putSecret } from '../lib/secret-store.ts';
 import { ciphertextKeyId, decryptSecret, encryptSecret, generateKey, keyFilePath, loadKeyring, writeKeyFile, type Keyring } from '../lib/secrets.ts';
 import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
+/** The audit chain's advisory lock key (lib/migrations/008_audit_chain.sql, pulse.audit_log_chain). */
+const AUDIT_CHAIN_LOCK = '8103502347397587317';
+
 let database: TestDatabase;
 let pool: pg.Pool;
 let dataDir: string;
@@ -157,10 +160,17 @@ describe('pulse keys rotate', () => {
     return false;
   }
 
-  /** Waits until another session waits for an advisory lock (the audit chain's, held by this test). */
+  /**
+   * Waits until another session waits for the audit chain's advisory lock (held by this test). A
+   * bigint key shows in pg_locks as its high and low 32 bits (classid, objid) with objsubid 1.
+   */
   async function waitForAuditLockWaiter(deadline: number): Promise<boolean> {
     while (Date.now() < deadline) {
-      const { rows } = await pool.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid <> pg_backend_pid()");
+      const { rows } = await pool.query(
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid <> pg_backend_pid()
+           AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
+        [AUDIT_CHAIN_LOCK],
+      );
       if (rows.length > 0) return true;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -178,14 +188,14 @@ describe('pulse keys rotate', () => {
     // before COMMIT, waits for it.
     const auditLock = await pool.connect();
     try {
-      await auditLock.query('SELECT pg_advisory_lock(8103502347397587317)');
+      await auditLock.query('SELECT pg_advisory_lock($1::bigint)', [AUDIT_CHAIN_LOCK]);
       const first = startCli();
       expect(await waitForRotationTransaction(Date.now() + 30_000)).toBe(true);
       expect(await waitForAuditLockWaiter(Date.now() + 30_000)).toBe(true);
       first.child.kill('SIGKILL');
       await first.done;
     } finally {
-      await auditLock.query('SELECT pg_advisory_unlock(8103502347397587317)');
+      await auditLock.query('SELECT pg_advisory_unlock($1::bigint)', [AUDIT_CHAIN_LOCK]);
       auditLock.release();
     }
     expect(keyFileIds()).toHaveLength(2);

@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS pulse_app.customer_name_pairs (
 -- The whole table from the customers in one pass, its key built afterwards by one sort: what this
 -- migration and the demo seeder (which loads customers with the triggers below switched off) use.
 -- Through the triggers, loading a million customers took 76 s of the seed; without them 20 s, plus
--- 23 s for this rebuild.
+-- 23 s for this rebuild. As this migration on an existing 1M-customer source: 19.4 s (6.1M pairs, 441 MB).
 CREATE OR REPLACE FUNCTION pulse_app.rebuild_customer_name_pairs() RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
