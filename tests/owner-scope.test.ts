@@ -201,5 +201,10 @@ describe('a manager limited to one owner', () => {
     expect((await get(`/api/customers/${customerOfB}`)).status).toBe(200);
     const all = await get<{ total: number }>('/api/customers?sort=id');
     expect(all.body.total).toBe((await get<{ total: number }>('/api/customers?sort=id', unscoped)).body.total);
+    // Limiting a signed-in user takes effect on their next request too, without a new sign-in (the
+    // scope is read with the session on every request, never kept with it).
+    await setUserScope(fx.env.ctx.pool, SCOPED.email, [ownerA], { email: 'test', userId: null, role: '' });
+    expect((await get(`/api/customers/${customerOfB}`)).status).toBe(404);
+    expect((await get(`/api/customers/${customerOfA}`)).status).toBe(200);
   });
 });

@@ -6,8 +6,8 @@
 -- its rows, 8.3 ms of PostgreSQL CPU per search under 20 concurrent searches (the trigram searches:
 -- 1.5–3.2 ms). Read in (pair, customer_id) order from a btree, the search stops after 201 entries:
 -- 2.1 ms, with the page's rows fetched by primary key. Matches now come in customer-id order.
--- Cost: 6.1 million pairs, 496 MB with the key, on the 1M-customer bench source (names average
--- six pairs: Latin names are longer than Chinese ones).
+-- Cost: 6.1 million pairs, 441 MB with the key as rebuild_customer_name_pairs() builds it, on the
+-- 1M-customer bench source (names average six pairs: Latin names are longer than Chinese ones).
 --
 -- Triggers keep the table equal to the pairs of every customer's name (deleted customers included:
 -- the search itself filters deleted_at). They are statement-level with transition tables, so a
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS pulse_app.customer_name_pairs (
 -- The whole table from the customers in one pass, its key built afterwards by one sort: what this
 -- migration and the demo seeder (which loads customers with the triggers below switched off) use.
 -- Through the triggers, loading a million customers took 76 s of the seed; without them 20 s, plus
--- 23 s for this rebuild. As this migration on an existing 1M-customer source: 19.4 s (6.1M pairs, 441 MB).
+-- 23 s for this rebuild. As this migration on an existing 1M-customer source: 19.4 s.
 CREATE OR REPLACE FUNCTION pulse_app.rebuild_customer_name_pairs() RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
