@@ -1,5 +1,5 @@
 // The table behind two-character name search (ingest/demo-schema/006): after any way customers are
-// written (the seeder's COPY, INSERT, UPDATE of names or of other columns, DELETE, TRUNCATE) it holds
+// written (the seeder's load and rebuild, INSERT, UPDATE of names or of other columns, DELETE, TRUNCATE) it holds
 // exactly the character pairs of every customer's name, so a search for two characters of a name
 // finds that customer and no longer finds a name it had before.
 import pg from 'pg';
@@ -43,7 +43,7 @@ async function idsWithPair(pair: string): Promise<number[]> {
 }
 
 describe('the name-pairs table', () => {
-  it('holds the pairs of every seeded name (written by COPY)', async () => {
+  it('holds the pairs of every seeded name (the seeder loads with the insert trigger off, then rebuilds the table)', async () => {
     const expected = await expectedPairs();
     expect(expected.length).toBeGreaterThan(300);
     expect(await storedPairs()).toEqual(expected);
