@@ -33,7 +33,8 @@ export interface PipelineContext {
   log: Logger;
 }
 
-const PIPELINE_LOCK = 0x70756c73_65; // arbitrary, stable
+/** The pipeline's advisory lock key (arbitrary, stable). */
+export const PIPELINE_LOCK = 0x70756c73_65;
 
 /** Runs `fn` holding the pipeline lock; fails at once (the job retries later) if another run holds it. */
 export async function withPipelineLock<T>(pool: pg.Pool, fn: () => Promise<T>): Promise<T> {

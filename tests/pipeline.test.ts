@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBoss, createQueues, requestSync, runPipelineNow } from '../jobs/index.ts';
+import { PIPELINE_LOCK } from '../jobs/pipeline.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { getPublishedSnapshot, withPublishedSnapshot } from '../warehouse/index.ts';
 import { createSmallSource } from './fixtures/small-source.ts';
@@ -52,6 +53,35 @@ function startWorker(env: PulseTestEnv): ChildProcess {
     env: { ...process.env, ...env.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/**
+ * Stops a worker the way a service manager does (SIGTERM: it lets a running job finish) and waits for it
+ * to exit. A worker left running can still hold the pipeline lock when the next run starts: it keeps the
+ * lock after a run shows 'succeeded' while it records saved segments' sizes, and it retries the killed
+ * sync job once that job's heartbeat lapses.
+ */
+async function stopWorker(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return;
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGTERM');
+  const timer = setTimeout(() => worker.kill('SIGKILL'), 60_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Whether any session still holds the pipeline lock. A bigint key shows in pg_locks as its high and low
+ * 32 bits (classid, objid) with objsubid 1. A killed worker's PostgreSQL session lets go of the lock
+ * only when its backend notices the closed connection, a moment after the process has gone.
+ */
+async function pipelineLockHeld(): Promise<boolean> {
+  const { rows } = await source.query(
+    `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
+    [PIPELINE_LOCK],
+  );
+  return rows.length > 0;
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -106,9 +136,10 @@ describe('pipeline', () => {
       const { rows: interrupted } = await source.query("SELECT state, error FROM pulse.pipeline_runs WHERE id > $1 AND id < $2", [first.runId, finished.id]);
       expect(interrupted.every((r) => r.state === 'failed')).toBe(true);
     } finally {
-      worker.kill('SIGTERM');
+      await stopWorker(worker);
       await boss.stop({ graceful: false });
     }
+    await waitFor('the stopped worker to let go of the pipeline lock', async () => ((await pipelineLockHeld()) ? undefined : true), 10_000);
 
     // A clean full run into a fresh data folder gives the same warehouse.
     const clean = newEnv();
