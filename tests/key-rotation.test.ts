@@ -12,6 +12,7 @@ import { rotateKeys } from '../lib/key-rotation.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { getSecret, putSecret } from '../lib/secret-store.ts';
 import { ciphertextKeyId, decryptSecret, encryptSecret, generateKey, keyFilePath, loadKeyring, writeKeyFile, type Keyring } from '../lib/secrets.ts';
+import { advisoryLockSessions } from './helpers/advisory-locks.ts';
 import { createMigratedDatabase, type TestDatabase } from './helpers/test-database.ts';
 
 /** The audit chain's advisory lock key (lib/migrations/008_audit_chain.sql, pulse.audit_log_chain). */
@@ -160,18 +161,10 @@ describe('pulse keys rotate', () => {
     return false;
   }
 
-  /**
-   * Waits until another session waits for the audit chain's advisory lock (held by this test). A
-   * bigint key shows in pg_locks as its high and low 32 bits (classid, objid) with objsubid 1.
-   */
+  /** Waits until another session waits for the audit chain's advisory lock (held by this test). */
   async function waitForAuditLockWaiter(deadline: number): Promise<boolean> {
     while (Date.now() < deadline) {
-      const { rows } = await pool.query(
-        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid <> pg_backend_pid()
-           AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
-        [AUDIT_CHAIN_LOCK],
-      );
-      if (rows.length > 0) return true;
+      if ((await advisoryLockSessions(pool, AUDIT_CHAIN_LOCK, 'waiting')) > 0) return true;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return false;

@@ -7,6 +7,7 @@ import { PIPELINE_LOCK } from '../jobs/pipeline.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { getPublishedSnapshot, withPublishedSnapshot } from '../warehouse/index.ts';
 import { createSmallSource } from './fixtures/small-source.ts';
+import { advisoryLockSessions } from './helpers/advisory-locks.ts';
 import { createPulseEnv, type PulseTestEnv } from './helpers/pulse-env.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts';
 
@@ -70,20 +71,6 @@ async function stopWorker(worker: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/**
- * Whether any session still holds the pipeline lock. A bigint key shows in pg_locks as its high and low
- * 32 bits (classid, objid) with objsubid 1. A killed worker's PostgreSQL session lets go of the lock
- * only when its backend notices the closed connection, a moment after the process has gone.
- */
-async function pipelineLockHeld(): Promise<boolean> {
-  const { rows } = await source.query(
-    `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-       AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
-    [PIPELINE_LOCK],
-  );
-  return rows.length > 0;
-}
-
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -139,7 +126,9 @@ describe('pipeline', () => {
       await stopWorker(worker);
       await boss.stop({ graceful: false });
     }
-    await waitFor('the stopped worker to let go of the pipeline lock', async () => ((await pipelineLockHeld()) ? undefined : true), 10_000);
+    // A stopped worker's PostgreSQL session lets go of the lock when its backend notices the closed
+    // connection, a moment after the process has gone.
+    await waitFor('the stopped worker to let go of the pipeline lock', async () => ((await advisoryLockSessions(source, PIPELINE_LOCK, 'held')) > 0 ? undefined : true), 10_000);
 
     // A clean full run into a fresh data folder gives the same warehouse.
     const clean = newEnv();
