@@ -41,7 +41,8 @@ export async function withPipelineLock<T>(pool: pg.Pool, fn: () => Promise<T>): 
   const client = await pool.connect();
   try {
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [PIPELINE_LOCK]);
-    if (!rows[0]!.ok) throw new JobError('pipeline_busy', 'Another pipeline run is in progress; this one will wait for it.');
+    // A queued job retries on its own; `pulse sync` in the foreground stops here, so say what to do.
+    if (!rows[0]!.ok) throw new JobError('pipeline_busy', 'Another pipeline run is in progress (one runs at a time): try again when it has finished.');
     try {
       return await fn();
     } finally {

@@ -136,6 +136,22 @@ describe('pipeline', () => {
     expect(await snapshotDigest(env.dataDir)).toEqual(await snapshotDigest(clean.dataDir));
   }, 300_000);
 
+  it('refuses a second run while one holds the pipeline lock, saying why, and starts nothing', async () => {
+    const env = newEnv();
+    await source.query('SELECT pg_advisory_lock($1::bigint)', [String(PIPELINE_LOCK)]);
+    try {
+      const runsBefore = (await source.query('SELECT count(*)::int AS n FROM pulse.pipeline_runs')).rows[0].n;
+      await expect(runPipelineNow(env.ctx, { mode: 'full', trigger: 'test-busy' })).rejects.toMatchObject({
+        code: 'pipeline_busy',
+        message: expect.stringContaining('try again when it has finished'),
+      });
+      expect((await source.query('SELECT count(*)::int AS n FROM pulse.pipeline_runs')).rows[0].n).toBe(runsBefore);
+      expect(getPublishedSnapshot(env.dataDir)).toBeFalsy();
+    } finally {
+      await source.query('SELECT pg_advisory_unlock($1::bigint)', [String(PIPELINE_LOCK)]);
+    }
+  });
+
   it('never shows a reader an error or a partial table while snapshots are published', async () => {
     // A small source of its own: this test is about publishing, and runs the whole pipeline five times.
     const small = await createTestDatabase('pipeline_reader');
